@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from .health import healthz
+
+admin.site.site_header = "ALLFORCES 編集室"
+admin.site.site_title = "ALLFORCES 編集室"
+admin.site.index_title = "記事の編集と公開"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("editorial/", include("editorial.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,172 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from markdownx.models import MarkdownxField
+from taggit.managers import TaggableManager
+
+from .markdown import render_markdown
+from .text import plain_text_from_html, reading_time_minutes, unique_slug
+
+
+class Author(models.Model):
+    name = models.CharField("表示名", max_length=100)
+    slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=True)
+    bio = models.TextField("プロフィール", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ログインユーザー",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="この著者として記事を書くスタッフのアカウント。チーム名義なら空欄で構いません。",
+    )
+    is_team = models.BooleanField(
+        "チーム名義",
+        default=False,
+        help_text="「ALLFORCES編集部」のように個人ではなくチームの署名であるもの。",
+    )
+
+    class Meta:
+        verbose_name = "著者"
+        verbose_name_plural = "著者"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Category(models.Model):
+    name = models.CharField("名前", max_length=100, unique=True)
+    slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField("説明", blank=True)
+    position = models.PositiveSmallIntegerField("表示順", default=0, help_text="小さいほど先に表示されます。")
+
+    class Meta:
+        verbose_name = "カテゴリー"
+        verbose_name_plural = "カテゴリー"
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see: published, and live by the database clock."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
+
+    def for_listing(self):
+        return self.prefetch_related(
+            models.Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()),
+            "categories",
+            "tags",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "下書き"
+        CONTINUATION = "continuation", "続き待ち"
+        REVIEW = "review", "レビュー中"
+        SCHEDULED = "scheduled", "公開予約"
+        PUBLISHED = "published", "公開中"
+        ARCHIVED = "archived", "アーカイブ"
+
+    SLUG_MAX_LENGTH = 200
+
+    title = models.CharField("タイトル", max_length=200)
+    slug = models.SlugField(
+        "スラッグ",
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="記事のURLの末尾。空欄ならタイトルから自動で作ります（日本語のままでも使えます）。",
+    )
+    body = MarkdownxField("本文", blank=True, help_text="Markdownで書きます。右側にプレビューが出ます。")
+    excerpt = models.TextField(
+        "抜粋", max_length=300, blank=True, help_text="一覧や検索結果、SNSでの共有時に出る要約（300字以内）。"
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", verbose_name="著者"
+    )
+    categories = models.ManyToManyField(
+        Category, related_name="articles", verbose_name="カテゴリー", blank=True
+    )
+    tags = TaggableManager("タグ", blank=True, help_text="カンマ区切りで入力します。")
+    status = models.CharField(
+        "ステージ", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    publish_at = models.DateTimeField(
+        "公開予定日時", null=True, blank=True, help_text="日本時間。この時刻になると自動で公開されます。"
+    )
+    published_at = models.DateTimeField("公開日時", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    reading_time = models.PositiveSmallIntegerField(
+        "読了時間（分）", default=1, editable=False, help_text="本文から自動で計算されます。"
+    )
+    version = models.PositiveIntegerField("版", default=1, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "記事"
+        verbose_name_plural = "記事"
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                self.title,
+                taken=lambda slug: Article.objects.exclude(pk=self.pk).filter(slug=slug).exists(),
+                max_length=self.SLUG_MAX_LENGTH,
+            )
+        self.reading_time = reading_time_minutes(plain_text_from_html(self.rendered_body))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def rendered_body(self) -> str:
+        # Safe to mark: render_markdown sanitises with an allow-list.
+        return mark_safe(render_markdown(self.body))
+
+    @property
+    def ordered_authors(self):
+        return [link.author for link in self.article_authors.all()]
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="article_links", verbose_name="著者"
+    )
+    position = models.PositiveSmallIntegerField("順番", default=0)
+
+    class Meta:
+        verbose_name = "著者"
+        verbose_name_plural = "著者（表示順）"
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="article_author_once")]
+
+    def __str__(self):
+        return f"{self.article} / {self.author}"
+
+    @classmethod
+    def authors_in_order(cls):
+        return cls.objects.select_related("author").order_by("position", "id")

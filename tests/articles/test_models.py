@@ -1,0 +1,74 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_japanese_title_gets_a_japanese_slug():
+    article = make_article(title="半導体サイクルの読み方：在庫と設備投資")
+    assert article.slug == "半導体サイクルの読み方在庫と設備投資"
+
+
+def test_same_title_gets_a_unique_slug():
+    first = make_article(title="推論モデルの台頭")
+    second = make_article(title="推論モデルの台頭")
+    third = make_article(title="推論モデルの台頭")
+    assert [first.slug, second.slug, third.slug] == [
+        "推論モデルの台頭",
+        "推論モデルの台頭-2",
+        "推論モデルの台頭-3",
+    ]
+
+
+def test_editor_chosen_slug_is_kept():
+    article = make_article(title="推論モデルの台頭", slug="rise-of-reasoning-models")
+    article.title = "改題した見出し"
+    article.save()
+    assert article.slug == "rise-of-reasoning-models"
+
+
+def test_longest_title_twice_still_fits_the_slug_column():
+    make_article(title="長" * 200)
+    second = make_article(title="長" * 200)
+    second.refresh_from_db()
+    assert second.slug == "長" * (Article.SLUG_MAX_LENGTH - 2) + "-2"
+
+
+def test_reading_time_follows_the_rendered_text_not_the_markdown():
+    link_heavy = "[あ](https://example.com/" + "x" * 5000 + ")\n\n" + "い" * 400
+    article = make_article(body=link_heavy)
+    assert article.reading_time == 1
+
+
+def test_reading_time_is_recomputed_on_every_save():
+    article = make_article(body="あ" * 100)
+    assert article.reading_time == 1
+    article.body = "あ" * 1600
+    article.save()
+    article.refresh_from_db()
+    assert article.reading_time == 4
+
+
+def test_published_excludes_drafts_and_future_and_inconsistent_rows(author):
+    live = make_article(title="公開", published=True)
+    make_article(title="下書き")
+    # Marked published but its time has not come: a mis-set row must not show early.
+    make_article(title="未来", published=True, published_at=timezone.now() + timedelta(hours=1))
+    make_article(title="日時なし", status=Article.Status.PUBLISHED)
+    make_article(
+        title="予約", status=Article.Status.SCHEDULED, publish_at=timezone.now() - timedelta(hours=1)
+    )
+    assert list(Article.objects.published()) == [live]
+
+
+def test_authors_keep_their_order(author):
+    from tests.factories import make_author
+
+    second = make_author(name="佐伯 遥")
+    article = make_article(authors=[second, author])
+    assert article.ordered_authors == [second, author]

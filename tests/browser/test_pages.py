@@ -1,0 +1,44 @@
+import pytest
+
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_admin_live_preview_renders_sanitised_markdown(page, live_server, admin_login, screenshot):
+    admin_login()
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "推論モデルの台頭")
+    page.fill(
+        "textarea#id_body",
+        '## 市場の動き\n\n**注目**の銘柄です。<img src="/nothing.png" onerror="document.title=\'pwned\'">',
+    )
+    preview = page.locator(".markdownx-preview")
+    preview.locator("h2").wait_for()
+    assert preview.locator("h2").inner_text() == "市場の動き"
+    assert preview.locator("strong").inner_text() == "注目"
+    assert preview.locator("img").get_attribute("onerror") is None
+    assert page.title() != "pwned"
+    screenshot("preview")
+
+
+def test_reader_pages_fit_a_phone(page, live_server, published_article, screenshot):
+    published_article.body = "## 見出し\n\n" + "投資と技術の長い分析です。" * 80
+    published_article.save()
+    page.set_viewport_size({"width": 360, "height": 740})
+    for url in ("/", published_article.get_absolute_url()):
+        page.goto(f"{live_server.url}{url}")
+        assert page.locator("html").get_attribute("lang") == "ja"
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at 360px"
+    assert page.locator("h1.article-title").inner_text() == published_article.title
+    screenshot("article-360")
+
+
+def test_home_lists_articles_in_the_browser(page, live_server, author, category, screenshot):
+    make_article(title="半導体サイクルの読み方", authors=[author], categories=[category], published=True)
+    make_article(title="非公開の下書き", authors=[author], categories=[category])
+    page.goto(f"{live_server.url}/")
+    titles = page.locator(".card-title").all_inner_texts()
+    assert titles == ["半導体サイクルの読み方"]
+    screenshot("home")

@@ -1,0 +1,41 @@
+"""Small builders for test data; explicit keyword arguments, no magic."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor, Author, Category
+
+
+def make_author(*, name="テスト著者", slug=None, **fields):
+    return Author.objects.create(name=name, slug=slug or f"author-{Author.objects.count() + 1}", **fields)
+
+
+def make_category(*, name=None, slug=None, **fields):
+    number = Category.objects.count() + 1
+    return Category.objects.create(
+        name=name or f"カテゴリー{number}", slug=slug or f"category-{number}", **fields
+    )
+
+
+def make_article(
+    *,
+    title="テスト記事",
+    body="本文です。",
+    authors=(),
+    categories=(),
+    tags=(),
+    published=False,
+    published_at=None,
+    **fields,
+):
+    if published:
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        published_at = published_at or timezone.now() - timedelta(minutes=1)
+    article = Article.objects.create(title=title, body=body, published_at=published_at, **fields)
+    for position, author in enumerate(authors):
+        ArticleAuthor.objects.create(article=article, author=author, position=position)
+    article.categories.set(categories)
+    if tags:
+        article.tags.set(list(tags))
+    return article
