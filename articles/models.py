@@ -124,6 +124,9 @@ class Article(models.Model):
         verbose_name_plural = "記事"
         ordering = ["-published_at", "-created_at"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        permissions = [
+            ("review_article", "記事をレビューし、承認・公開・アーカイブできる（編集者）"),
+        ]
 
     def __str__(self):
         return self.title

@@ -1,14 +1,30 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from datetime import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from taggit.managers import TaggableManager
 
 from articles.models import Article, ArticleAuthor, Author, Category
 
+from . import previews, revisions, workflow
+from .exceptions import WorkflowError
+from .forms import ArticleAdminForm
+from .models import Revision
+from .roles import author_profile, is_author_of, is_editor
 from .widgets import SuggestingTagWidget
+
+WRITER_EDITABLE_STAGES = (Article.Status.DRAFT, Article.Status.CONTINUATION)
+SCHEDULE_BOUND_STAGES = (Article.Status.SCHEDULED, Article.Status.PUBLISHED, Article.Status.ARCHIVED)
 
 
 @admin.register(Author)
@@ -49,10 +65,32 @@ class ArticleAuthorInline(admin.TabularInline):
     min_num = 1
 
 
+class QueueFilter(admin.SimpleListFilter):
+    """The editors' "waiting for review" and everyone's "my articles"."""
+
+    title = "表示"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        choices = [("mine", "自分の記事")]
+        if is_editor(request.user):
+            choices.insert(0, ("review", "レビュー待ち"))
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(status=Article.Status.REVIEW).order_by("updated_at")
+        if self.value() == "mine":
+            return queryset.filter(article_authors__author__user=request.user)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "editorial/admin/article_change_form.html"
     list_display = ["title", "status", "author_names", "category_names", "publish_at", "updated_at"]
-    list_filter = ["status", "categories", "authors", "tags"]
+    list_filter = [QueueFilter, "status", "categories", "authors", "tags"]
     search_fields = ["title", "body"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["categories"]
@@ -60,7 +98,7 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [ArticleAuthorInline]
     readonly_fields = ["status", "published_at", "reading_time", "version", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "excerpt"]}),
+        (None, {"fields": ["title", "slug", "body", "excerpt", "loaded_version"]}),
         ("分類", {"fields": ["categories", "tags"]}),
         ("公開", {"fields": ["status", "publish_at", "published_at"]}),
         (
@@ -73,14 +111,196 @@ class ArticleAdmin(admin.ModelAdmin):
         TaggableManager: {"widget": SuggestingTagWidget},
     }
 
+    # Who sees and edits what -------------------------------------------------
+
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .prefetch_related(
                 Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()), "categories"
             )
         )
+        if is_editor(request.user):
+            return queryset
+        return queryset.filter(article_authors__author__user=request.user).distinct()
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return is_editor(request.user) or is_author_of(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        if is_editor(request.user):
+            return True
+        return obj.status in WRITER_EDITABLE_STAGES and is_author_of(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Once scheduled, the time changes only through "reschedule", which is audited.
+        if obj is not None and obj.status in SCHEDULE_BOUND_STAGES:
+            fields.append("publish_at")
+        return fields
+
+    # Saving: version, revision, stage ----------------------------------------
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if not change:
+            profile = author_profile(request.user)
+            if profile and not is_editor(request.user) and not is_author_of(request.user, article):
+                ArticleAuthor.objects.create(article=article, author=profile, position=99)
+        content_changed = not change or form.has_changed() or any(fs.has_changed() for fs in formsets)
+        if not content_changed:
+            return
+        if change:
+            Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+            article.refresh_from_db(fields=["version"])
+        revisions.record_revision(article, by=request.user)
+        previous_stage = article.get_status_display()
+        if workflow.content_saved(article, by=request.user):
+            messages.warning(
+                request,
+                f"ステージが「{previous_stage}」から「{article.get_status_display()}」に変わりました。",
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_workflow" in request.POST:
+            return self._perform_workflow(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_workflow" in request.POST:
+            return self._perform_workflow(request, obj)
+        return super().response_change(request, obj)
+
+    def _perform_workflow(self, request, article):
+        verb = request.POST["_workflow"]
+        try:
+            publish_at = parse_local_datetime(request.POST.get("_workflow_publish_at", ""))
+            workflow.perform(
+                verb,
+                article,
+                by=request.user,
+                comment=request.POST.get("_workflow_comment", "").strip(),
+                publish_at=publish_at,
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"保存しました。ステージ: {article.get_status_display()}")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    # The change form's workflow panel and history ------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if article is not None:
+            extra_context.update(
+                workflow_actions=workflow.available_actions(article, request.user),
+                needs_time=any(a.needs_time for a in workflow.available_actions(article, request.user)),
+                submission_problems=(
+                    workflow.submission_problems(article) if article.status == Article.Status.DRAFT else []
+                ),
+                transitions=article.transitions.select_related("actor")[:100],
+                revision_list=article.revisions.select_related("author")[:100],
+                can_share_preview=is_editor(request.user),
+                can_restore=self.has_change_permission(request, article),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
+            path(
+                "<int:pk>/preview-link/",
+                wrap(require_POST(self.preview_link_view)),
+                name="articles_article_preview_link",
+            ),
+            path(
+                "<int:pk>/revisions/diff/",
+                wrap(self.revision_diff_view),
+                name="articles_article_revision_diff",
+            ),
+            path(
+                "<int:pk>/revisions/<int:revision_pk>/restore/",
+                wrap(require_POST(self.restore_revision_view)),
+                name="articles_article_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_for(self, request, pk, *, change=False):
+        article = get_object_or_404(Article.objects.for_listing(), pk=pk)
+        allowed = (
+            self.has_change_permission(request, article)
+            if change
+            else self.has_view_permission(request, article)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def preview_view(self, request, pk):
+        article = self._article_for(request, pk)
+        response = TemplateResponse(
+            request,
+            "editorial/preview.html",
+            {"article": article, "preview_banner": "プレビュー（読者にはまだ見えません）"},
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def preview_link_view(self, request, pk):
+        article = self._article_for(request, pk)
+        if not is_editor(request.user):
+            raise PermissionDenied
+        days = max(1, round(previews.link_max_age_seconds() / 86400))
+        messages.success(
+            request,
+            f"共有用プレビューリンクを作りました（{days}日間有効）: {previews.preview_url(article)}",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def revision_diff_view(self, request, pk):
+        article = self._article_for(request, pk)
+        older = get_object_or_404(Revision, pk=request.GET.get("from", 0), article=article)
+        newer_pk = request.GET.get("to")
+        newer = get_object_or_404(Revision, pk=newer_pk, article=article) if newer_pk else None
+        new_snapshot = revisions.as_snapshot(newer or article)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "article": article,
+            "older": older,
+            "newer": newer,
+            "diff": revisions.diff_fields(revisions.as_snapshot(older), new_snapshot),
+            "title": f"版の比較: {article.title}",
+        }
+        return TemplateResponse(request, "editorial/admin/revision_diff.html", context)
+
+    def restore_revision_view(self, request, pk, revision_pk):
+        article = self._article_for(request, pk, change=True)
+        revision = get_object_or_404(Revision, pk=revision_pk, article=article)
+        try:
+            revisions.restore_revision(article, revision, by=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"第{revision.version}版の内容を復元しました（新しい版として保存）。")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    # Change list ---------------------------------------------------------------
 
     @admin.display(description="著者")
     def author_names(self, article):
@@ -89,3 +309,17 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="カテゴリー")
     def category_names(self, article):
         return "、".join(category.name for category in article.categories.all())
+
+
+def parse_local_datetime(value: str) -> datetime | None:
+    """A ``datetime-local`` input, read in the site's time zone (Asia/Tokyo)."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise WorkflowError(f"日時の形式が正しくありません: {value}（例: 2026-12-01T09:00）") from None
+    if naive.tzinfo is not None:
+        return naive
+    return timezone.make_aware(naive, timezone.get_current_timezone())

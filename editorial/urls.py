@@ -10,4 +10,5 @@ urlpatterns = [
     path("markdownx/markdownify/", views.markdown_preview, name="markdown_preview"),
     path("markdownx/upload/", views.CheckedImageUploadView.as_view(), name="markdown_upload"),
     path("tags/suggest/", views.tag_suggestions, name="tag_suggestions"),
+    path("preview/<str:token>/", views.shared_preview, name="shared_preview"),
 ]

@@ -1,12 +1,16 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
 from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
 from articles.markdown import render_markdown
+from articles.models import Article
 
+from . import previews
 from .uploads import CheckedImageForm
 
 TAG_SUGGESTION_LIMIT = 20
@@ -37,3 +41,24 @@ def tag_suggestions(request):
         tags = tags.filter(name__istartswith=prefix)
     names = list(tags.values_list("name", flat=True)[:TAG_SUGGESTION_LIMIT])
     return JsonResponse({"tags": names})
+
+
+def _render_preview(request, article, *, banner, status=200):
+    response = render(
+        request, "editorial/preview.html", {"article": article, "preview_banner": banner}, status=status
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def shared_preview(request, token):
+    """A preview for someone without an account, through a signed link."""
+    try:
+        article_id = previews.article_id_from_token(token)
+    except signing.SignatureExpired:
+        return render(request, "editorial/preview_refused.html", {"expired": True}, status=403)
+    except signing.BadSignature:
+        return render(request, "editorial/preview_refused.html", {"expired": False}, status=404)
+    article = get_object_or_404(Article.objects.for_listing(), pk=article_id)
+    return _render_preview(request, article, banner="共有用プレビュー（未公開の内容を含みます）")

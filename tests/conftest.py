@@ -12,6 +12,8 @@ def pytest_configure(config):
             "Use `make test` or set DATABASE_URL=postgres://postgres@127.0.0.1:5432/allforces.",
             returncode=2,
         )
+    # Real password hashing costs a third of a second per test user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production serves hashed static files from collectstatic's manifest;
     # tests do not run collectstatic, so they resolve static files directly.
     settings.STORAGES = {
@@ -38,3 +40,61 @@ def published_article(author, category):
 @pytest.fixture
 def draft_article(author, category):
     return make_article(title="下書きの記事", authors=[author], categories=[category])
+
+
+def _staff_user(username, group_name=None, **fields):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from editorial.roles import install_role_groups
+
+    # Transactional tests (the browser's) flush the tables, groups included.
+    install_role_groups(Group, Permission)
+    user = get_user_model().objects.create_user(
+        username, email=f"{username}@example.jp", password="password", is_staff=True, **fields
+    )
+    if group_name:
+        user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def writer(db):
+    from editorial.roles import WRITERS
+
+    user = _staff_user("writer", WRITERS)
+    make_author(name="山田 書子", slug="yamada", user=user)
+    return user
+
+
+@pytest.fixture
+def other_writer(db):
+    from editorial.roles import WRITERS
+
+    user = _staff_user("other-writer", WRITERS)
+    make_author(name="別の書き手", slug="other", user=user)
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    from editorial.roles import EDITORS
+
+    return _staff_user("editor", EDITORS)
+
+
+@pytest.fixture
+def superuser(db):
+    return _staff_user("chief", is_superuser=True)
+
+
+@pytest.fixture
+def ready_article(writer, category):
+    """A complete draft by ``writer``: it passes every submission guard."""
+    return make_article(
+        title="推論モデルの台頭",
+        body="## 背景\n\n推論の需要が伸びています。",
+        excerpt="推論モデルの動向を整理します。",
+        authors=[writer.author_profile],
+        categories=[category],
+    )

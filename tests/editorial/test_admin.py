@@ -11,7 +11,7 @@ def article_form_data(**overrides):
     data = {
         "title": "推論モデルの台頭",
         "slug": "",
-        "body": "## はじめに\n\n" + "あ" * 600,
+        "body": "## はじめに\n\n" + "あ" * 600 + "。",
         "excerpt": "要約です。",
         "tags": "AI, チップ",
         "publish_at_0": "",

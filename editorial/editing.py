@@ -1,0 +1,19 @@
+"""Optimistic locking: an editor's save goes through only if nobody else saved
+the article since the editor opened it."""
+
+from articles.models import Article
+
+from .exceptions import EditConflict
+
+
+def lock_for_edit(article_pk, *, expected_version) -> Article:
+    """Lock the article row for the rest of the transaction and check that it
+    is still at ``expected_version``; raise EditConflict otherwise.
+
+    The lock makes a second, concurrent save wait until the first commits,
+    then see the new version and be refused instead of overwriting it.
+    """
+    current = Article.objects.select_for_update().get(pk=article_pk)
+    if current.version != expected_version:
+        raise EditConflict(current_version=current.version)
+    return current

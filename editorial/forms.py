@@ -1,0 +1,44 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from articles.models import Article
+
+from .editing import lock_for_edit
+from .exceptions import EditConflict
+from .revisions import as_snapshot, diff_fields
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, refusing to overwrite a save made since it was opened."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ["title", "slug", "body", "excerpt", "categories", "tags", "publish_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            expected = cleaned.get("loaded_version")
+            try:
+                lock_for_edit(self.instance.pk, expected_version=expected)
+            except EditConflict as conflict:
+                self._report_conflict(conflict)
+        return cleaned
+
+    def _report_conflict(self, conflict):
+        theirs = Article.objects.get(pk=self.instance.pk)
+        mine = {field: self.cleaned_data.get(field, "") or "" for field in ("title", "excerpt", "body")}
+        self.conflict = {"diff": diff_fields(as_snapshot(theirs), mine), "version": theirs.version}
+        # The editor's text stays in the form. Saving again after reading the
+        # diff is a deliberate choice, so the form now carries the new version.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = str(conflict.current_version)
+        raise ValidationError(str(conflict), code="edit_conflict")

@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.db import models
+
+from articles.models import Article
+
+
+class Transition(models.Model):
+    """One stage change of one article: the audit trail."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField("変更前", max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField("変更後", max_length=20, choices=Article.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="空欄はシステム（自動公開や続き待ちの自動判定）による変更です。",
+    )
+    comment = models.TextField("コメント", blank=True)
+    created_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "ステージの変更履歴"
+        verbose_name_plural = "ステージの変更履歴"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.article}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def actor_label(self):
+        return self.actor.get_username() if self.actor else "システム（スケジューラー）"
+
+
+class Revision(models.Model):
+    """A snapshot of an article's content, taken on every save of its content."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField("版")
+    title = models.CharField("タイトル", max_length=200)
+    body = models.TextField("本文", blank=True)
+    excerpt = models.TextField("抜粋", blank=True)
+    metadata = models.JSONField("その他の項目", default=dict, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保存した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField("メモ", max_length=200, blank=True)
+    created_at = models.DateTimeField("日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "版"
+        verbose_name_plural = "版の履歴"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.article} 第{self.version}版"

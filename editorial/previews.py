@@ -1,0 +1,25 @@
+"""Signed, expiring preview links for people without an account."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+SALT = "editorial.preview-link"
+
+
+def preview_token(article) -> str:
+    return signing.dumps({"article": article.pk}, salt=SALT, compress=True)
+
+
+def preview_url(article) -> str:
+    return settings.SITE_URL + reverse("editorial:shared_preview", kwargs={"token": preview_token(article)})
+
+
+def article_id_from_token(token: str) -> int:
+    """The article a token grants; raises signing.SignatureExpired or BadSignature."""
+    data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
+    return int(data["article"])
+
+
+def link_max_age_seconds() -> int:
+    return settings.PREVIEW_LINK_MAX_AGE

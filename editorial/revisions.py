@@ -1,0 +1,132 @@
+"""Revisions: a snapshot on every save of an article's content, diffs between
+any two, and restoring one (which is itself a new revision)."""
+
+import difflib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, ArticleAuthor, Category
+
+from . import workflow
+from .exceptions import NotPermitted
+from .models import Revision
+from .roles import is_author_of, is_editor
+
+
+def metadata_of(article) -> dict:
+    return {
+        "slug": article.slug,
+        "tags": sorted(article.tags.names()),
+        "categories": list(article.categories.order_by("pk").values_list("pk", flat=True)),
+        "category_names": list(article.categories.order_by("pk").values_list("name", flat=True)),
+        "authors": [link.author_id for link in ArticleAuthor.authors_in_order().filter(article=article)],
+        "author_names": [
+            link.author.name for link in ArticleAuthor.authors_in_order().filter(article=article)
+        ],
+    }
+
+
+def record_revision(article, *, by, note="") -> Revision:
+    """Store the article's current content as a revision at its current version."""
+    return Revision.objects.create(
+        article=article,
+        version=article.version,
+        title=article.title,
+        body=article.body,
+        excerpt=article.excerpt,
+        metadata=metadata_of(article),
+        author=by if by is not None and by.is_authenticated else None,
+        note=note,
+    )
+
+
+def restore_revision(article, revision, *, by) -> Revision:
+    """Make ``revision``'s content current again, as a new revision."""
+    if revision.article_id != article.pk:
+        raise ValueError("revision belongs to another article")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        editable = locked.status in (Article.Status.DRAFT, Article.Status.CONTINUATION)
+        if not (is_editor(by) or (editable and is_author_of(by, locked))):
+            raise NotPermitted("この記事を復元する権限がありません。")
+        locked.title = revision.title
+        locked.body = revision.body
+        locked.excerpt = revision.excerpt
+        locked.version = F("version") + 1
+        locked.save()
+        locked.refresh_from_db()
+        metadata = revision.metadata
+        if "tags" in metadata:
+            locked.tags.set(metadata["tags"])
+        if "categories" in metadata:
+            locked.categories.set(Category.objects.filter(pk__in=metadata["categories"]))
+        if metadata.get("authors"):
+            locked.article_authors.all().delete()
+            for position, author_id in enumerate(metadata["authors"]):
+                ArticleAuthor.objects.create(article=locked, author_id=author_id, position=position)
+        restored = record_revision(locked, by=by, note=f"第{revision.version}版から復元")
+        workflow.content_saved(locked, by=by)
+    article.refresh_from_db()
+    return restored
+
+
+@dataclass
+class DiffRow:
+    kind: str  # "equal", "insert", "delete", "replace"
+    old: str
+    new: str
+
+
+def _inline_diff(old: str, new: str) -> tuple[str, str]:
+    """Character-level marks inside a changed line: Japanese has no spaces,
+    so a word diff would mark whole sentences."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    old_parts, new_parts = [], []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            old_parts.append(escape(old[a1:a2]))
+            new_parts.append(escape(new[b1:b2]))
+        else:
+            if a2 > a1:
+                old_parts.append(f"<del>{escape(old[a1:a2])}</del>")
+            if b2 > b1:
+                new_parts.append(f"<ins>{escape(new[b1:b2])}</ins>")
+    return mark_safe("".join(old_parts)), mark_safe("".join(new_parts))
+
+
+def diff_text(old: str, new: str) -> list[DiffRow]:
+    """Line-by-line rows for a side-by-side diff, with character marks in changed lines."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    rows = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            rows.extend(DiffRow("equal", escape(line), escape(line)) for line in old_lines[a1:a2])
+        elif op == "replace":
+            pairs = max(a2 - a1, b2 - b1)
+            for offset in range(pairs):
+                old_line = old_lines[a1 + offset] if a1 + offset < a2 else ""
+                new_line = new_lines[b1 + offset] if b1 + offset < b2 else ""
+                rows.append(DiffRow("replace", *_inline_diff(old_line, new_line)))
+        elif op == "delete":
+            rows.extend(DiffRow("delete", escape(line), "") for line in old_lines[a1:a2])
+        else:
+            rows.extend(DiffRow("insert", "", escape(line)) for line in new_lines[b1:b2])
+    return rows
+
+
+def diff_fields(old: dict, new: dict) -> dict[str, list[DiffRow]]:
+    """Diffs of title, excerpt and body between two snapshots (revisions or forms)."""
+    return {
+        label: diff_text(old.get(field, ""), new.get(field, ""))
+        for field, label in (("title", "タイトル"), ("excerpt", "抜粋"), ("body", "本文"))
+        if old.get(field, "") != new.get(field, "")
+    }
+
+
+def as_snapshot(source) -> dict:
+    return {"title": source.title, "excerpt": source.excerpt, "body": source.body}

@@ -1,0 +1,60 @@
+"""The editorial roles: group names and what each may do."""
+
+WRITERS = "ライター"
+EDITORS = "編集者"
+
+REVIEW_PERMISSION = "articles.review_article"
+
+WRITER_PERMISSIONS = [
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_article",
+    "articles.add_articleauthor",
+    "articles.change_articleauthor",
+    "articles.delete_articleauthor",
+    "articles.view_articleauthor",
+    "articles.view_author",
+    "articles.view_category",
+    "taggit.view_tag",
+    "editorial.view_revision",
+    "editorial.view_transition",
+]
+
+EDITOR_PERMISSIONS = WRITER_PERMISSIONS + [
+    REVIEW_PERMISSION,
+    "articles.delete_article",
+    "articles.add_author",
+    "articles.change_author",
+    "articles.add_category",
+    "articles.change_category",
+    "taggit.add_tag",
+    "taggit.change_tag",
+]
+
+
+def is_editor(user) -> bool:
+    return bool(user and user.is_active and user.has_perm(REVIEW_PERMISSION))
+
+
+def author_profile(user):
+    """The Author a staff user writes as, or None."""
+    return getattr(user, "author_profile", None) if user and user.is_authenticated else None
+
+
+def is_author_of(user, article) -> bool:
+    profile = author_profile(user)
+    return profile is not None and article.article_authors.filter(author=profile).exists()
+
+
+def install_role_groups(group_model, permission_model):
+    """Create (or complete) the Writer and Editor groups with their permissions.
+
+    Takes the model classes so the data migration can pass its historical ones.
+    """
+    for name, codes in ((WRITERS, WRITER_PERMISSIONS), (EDITORS, EDITOR_PERMISSIONS)):
+        group, _ = group_model.objects.get_or_create(name=name)
+        for code in codes:
+            app_label, codename = code.split(".")
+            group.permissions.add(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )

@@ -1,0 +1,351 @@
+"""The one doorway for every stage change of an article.
+
+Each verb locks the article row, checks who is acting, the transition table
+and the guards, saves, writes the audit row in the same transaction and
+queues its side effects for after the commit. Admin actions, management
+commands, Celery tasks and tests all call these functions; nothing else
+assigns ``Article.status``. ``by=None`` means the system (the scheduler, the
+truncation detector) and is the only way to skip the permission check.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import tasks
+from .exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
+from .models import Transition
+from .roles import is_author_of, is_editor
+from .truncation import is_truncated
+
+Status = Article.Status
+
+TRANSITIONS = {
+    Status.DRAFT: (Status.CONTINUATION, Status.REVIEW),
+    Status.CONTINUATION: (Status.DRAFT,),
+    Status.REVIEW: (Status.DRAFT, Status.SCHEDULED, Status.PUBLISHED),
+    Status.SCHEDULED: (Status.REVIEW, Status.PUBLISHED),
+    Status.PUBLISHED: (Status.ARCHIVED,),
+    Status.ARCHIVED: (Status.REVIEW,),
+}
+
+
+def _editor_only(user, article):
+    return is_editor(user)
+
+
+def _author_or_editor(user, article):
+    return is_editor(user) or is_author_of(user, article)
+
+
+def submission_problems(article) -> list[str]:
+    """What stops ``article`` from going to review, in the editor's words."""
+    problems = []
+    if not article.title.strip():
+        problems.append("タイトルがありません。")
+    if not article.body.strip():
+        problems.append("本文がありません。")
+    elif is_truncated(article.body):
+        problems.append("本文が文の途中で終わっています（続きが必要です）。")
+    if not article.excerpt.strip():
+        problems.append("抜粋がありません。")
+    if not article.article_authors.exists():
+        problems.append("著者が指定されていません。")
+    if not article.categories.exists():
+        problems.append("カテゴリーが指定されていません。")
+    return problems
+
+
+def _not_allowed_message(article, target):
+    allowed = "、".join(f"「{stage.label}」" for stage in TRANSITIONS[article.status]) or "なし"
+    return (
+        f"この記事は「{article.get_status_display()}」のため、「{Status(target).label}」にはできません。"
+        f"今のステージから移れるのは {allowed} です。"
+    )
+
+
+def _move(
+    article, source, target, *, by, comment="", permitted, guard=None, before_save=None, after_commit=()
+):
+    """Move ``article`` from ``source`` to ``target`` under a row lock; return
+    True if it moved.
+
+    Each verb names the one stage it starts from: the table alone would let
+    "submit" (an author's verb) take a scheduled article back to review.
+
+    Moving to the stage the article is already in is a no-op, which makes a
+    retried or duplicated call (a redelivered Celery message) harmless.
+    """
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if by is not None and not permitted(by, locked):
+            raise NotPermitted("この操作をする権限がありません。")
+        if locked.status == target:
+            _copy_workflow_fields(locked, article)
+            return False
+        if locked.status != source or target not in TRANSITIONS[source]:
+            raise TransitionNotAllowed(_not_allowed_message(locked, target))
+        if guard is not None:
+            problems = guard(locked)
+            if problems:
+                raise GuardFailed(problems)
+        source = locked.status
+        locked.status = target
+        if before_save is not None:
+            before_save(locked)
+        locked.save(update_fields=["status", "publish_at", "published_at"])
+        transition = Transition.objects.create(
+            article=locked, from_status=source, to_status=target, actor=by, comment=comment
+        )
+        for task in after_commit:
+            task.delay_on_commit(transition.pk)
+    _copy_workflow_fields(locked, article)
+    return True
+
+
+def _copy_workflow_fields(source, destination):
+    for field in ("status", "publish_at", "published_at"):
+        setattr(destination, field, getattr(source, field))
+
+
+def _mark_published(article):
+    article.published_at = article.published_at or timezone.now()
+    article.publish_at = article.publish_at or article.published_at
+
+
+def submit(article, *, by, comment=""):
+    """Send a draft to review: its author or an editor, when nothing is missing."""
+    return _move(
+        article,
+        Status.DRAFT,
+        Status.REVIEW,
+        by=by,
+        comment=comment,
+        permitted=_author_or_editor,
+        guard=submission_problems,
+        after_commit=[tasks.notify_editors_of_submission],
+    )
+
+
+def request_changes(article, *, by, comment):
+    """Send an article in review back to draft; an editor must say why."""
+    if not comment.strip():
+        raise WorkflowError("差し戻す理由をコメントに書いてください。")
+    return _move(
+        article,
+        Status.REVIEW,
+        Status.DRAFT,
+        by=by,
+        comment=comment,
+        permitted=_editor_only,
+        after_commit=[tasks.notify_authors_of_changes_requested],
+    )
+
+
+def approve(article, *, by, publish_at: datetime | None = None, comment=""):
+    """Approve an article in review: scheduled for ``publish_at`` if it is in
+    the future, published now otherwise."""
+    when = publish_at or article.publish_at
+    if when is not None and when > timezone.now():
+
+        def set_time(locked):
+            locked.publish_at = when
+
+        return _move(
+            article,
+            Status.REVIEW,
+            Status.SCHEDULED,
+            by=by,
+            comment=comment,
+            permitted=_editor_only,
+            before_save=set_time,
+        )
+
+    def publish_now(locked):
+        locked.publish_at = None
+        _mark_published(locked)
+
+    return _move(
+        article,
+        Status.REVIEW,
+        Status.PUBLISHED,
+        by=by,
+        comment=comment,
+        permitted=_editor_only,
+        before_save=publish_now,
+        after_commit=[tasks.notify_authors_of_publication],
+    )
+
+
+def reschedule(article, *, by, publish_at: datetime, comment=""):
+    """Change the time a scheduled article goes live; it stays scheduled."""
+    if publish_at <= timezone.now():
+        raise WorkflowError("公開予定日時には未来の日時を指定してください。")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if not is_editor(by):
+            raise NotPermitted("この操作をする権限がありません。")
+        if locked.status != Status.SCHEDULED:
+            raise TransitionNotAllowed(
+                f"公開日時を変更できるのは「公開予約」の記事だけです（今は「{locked.get_status_display()}」）。"
+            )
+        previous = locked.publish_at
+        locked.publish_at = publish_at
+        locked.save(update_fields=["publish_at"])
+        note = f"公開予定日時を変更: {timezone.localtime(previous):%Y-%m-%d %H:%M} → {timezone.localtime(publish_at):%Y-%m-%d %H:%M}"
+        Transition.objects.create(
+            article=locked,
+            from_status=Status.SCHEDULED,
+            to_status=Status.SCHEDULED,
+            actor=by,
+            comment=f"{note}\n{comment}".strip(),
+        )
+    _copy_workflow_fields(locked, article)
+    return True
+
+
+def unschedule(article, *, by, comment=""):
+    """Take a scheduled article back to review; its publish time is kept for re-approval."""
+    return _move(article, Status.SCHEDULED, Status.REVIEW, by=by, comment=comment, permitted=_editor_only)
+
+
+def publish(article, *, by=None, comment=""):
+    """Put a scheduled article live: the scheduler when its time has come
+    (``by=None``), or an editor's "publish now" at any time."""
+
+    def due_by_database_clock(locked):
+        if by is None and not Article.objects.filter(pk=locked.pk, publish_at__lte=Now()).exists():
+            return ["公開予定日時になっていません。"]
+        return []
+
+    return _move(
+        article,
+        Status.SCHEDULED,
+        Status.PUBLISHED,
+        by=by,
+        comment=comment,
+        permitted=_editor_only,
+        guard=due_by_database_clock,
+        before_save=_mark_published,
+        after_commit=[tasks.notify_authors_of_publication],
+    )
+
+
+def archive(article, *, by, comment=""):
+    """Take a published article off the site; it is kept, never deleted."""
+    return _move(article, Status.PUBLISHED, Status.ARCHIVED, by=by, comment=comment, permitted=_editor_only)
+
+
+def reopen(article, *, by, comment=""):
+    """Bring an archived article back to review."""
+    return _move(article, Status.ARCHIVED, Status.REVIEW, by=by, comment=comment, permitted=_editor_only)
+
+
+def mark_continuation(article, *, by, comment=""):
+    """Mark a draft as needing further segments (an editor, or the detector)."""
+    return _move(article, Status.DRAFT, Status.CONTINUATION, by=by, comment=comment, permitted=_editor_only)
+
+
+def mark_complete(article, *, by, comment=""):
+    """Return an article from continuation to draft; its body must be complete."""
+
+    def body_complete(locked):
+        return ["本文がまだ文の途中で終わっています。"] if is_truncated(locked.body) else []
+
+    return _move(
+        article,
+        Status.CONTINUATION,
+        Status.DRAFT,
+        by=by,
+        comment=comment,
+        permitted=_editor_only,
+        guard=body_complete,
+    )
+
+
+def sync_continuation(article):
+    """Follow the truncation detector: a cut-off draft goes to continuation,
+    a completed one comes back to draft. Other stages are left alone."""
+    truncated = is_truncated(article.body)
+    if article.status == Status.DRAFT and truncated:
+        return mark_continuation(article, by=None, comment="本文が文の途中で終わっているため自動で移動")
+    if article.status == Status.CONTINUATION and not truncated:
+        return mark_complete(article, by=None, comment="本文の続きが揃ったため自動で移動")
+    return False
+
+
+def content_saved(article, *, by):
+    """What saving new content means for the stage: a scheduled article goes
+    back to review (nothing goes live unapproved), a draft follows the
+    truncation detector."""
+    if article.status == Status.SCHEDULED:
+        return unschedule(article, by=by, comment="公開予約中に内容が編集されたため、再承認が必要です。")
+    return sync_continuation(article)
+
+
+@dataclass(frozen=True)
+class Action:
+    verb: str
+    label: str
+    needs_comment: bool = False
+    needs_time: bool = False
+    style: str = "default"
+
+
+ACTIONS = {
+    "submit": (Action("submit", "レビューに提出", style="primary"), _author_or_editor),
+    "request_changes": (Action("request_changes", "差し戻す", needs_comment=True), _editor_only),
+    "approve": (
+        Action("approve", "承認する（公開予定日時があれば予約、なければ今すぐ公開）", style="primary"),
+        _editor_only,
+    ),
+    "publish": (Action("publish", "今すぐ公開", style="primary"), _editor_only),
+    "reschedule": (Action("reschedule", "公開日時を変更", needs_time=True), _editor_only),
+    "unschedule": (Action("unschedule", "予約を取り消してレビューに戻す"), _editor_only),
+    "archive": (Action("archive", "アーカイブ（公開を停止）", style="danger"), _editor_only),
+    "reopen": (Action("reopen", "レビューに戻す"), _editor_only),
+    "mark_continuation": (Action("mark_continuation", "続き待ちにする"), _editor_only),
+    "mark_complete": (Action("mark_complete", "続き待ちを解除"), _editor_only),
+}
+
+ACTIONS_BY_STAGE = {
+    Status.DRAFT: ["submit", "mark_continuation"],
+    Status.CONTINUATION: ["mark_complete"],
+    Status.REVIEW: ["approve", "request_changes"],
+    Status.SCHEDULED: ["publish", "reschedule", "unschedule"],
+    Status.PUBLISHED: ["archive"],
+    Status.ARCHIVED: ["reopen"],
+}
+
+
+def available_actions(article, user) -> list[Action]:
+    """The buttons ``user`` may press on ``article`` in its current stage."""
+    return [ACTIONS[verb][0] for verb in ACTIONS_BY_STAGE[article.status] if ACTIONS[verb][1](user, article)]
+
+
+def perform(verb, article, *, by, comment="", publish_at=None):
+    """Dispatch a verb by name, for the admin's buttons; the verbs still check everything."""
+    if verb == "approve":
+        return approve(article, by=by, comment=comment, publish_at=publish_at)
+    if verb == "reschedule":
+        if publish_at is None:
+            raise WorkflowError("新しい公開予定日時を指定してください。")
+        return reschedule(article, by=by, publish_at=publish_at, comment=comment)
+    verbs = {
+        "submit": submit,
+        "request_changes": request_changes,
+        "publish": publish,
+        "unschedule": unschedule,
+        "archive": archive,
+        "reopen": reopen,
+        "mark_continuation": mark_continuation,
+        "mark_complete": mark_complete,
+    }
+    if verb not in verbs:
+        raise WorkflowError("不明な操作です。")
+    return verbs[verb](article, by=by, comment=comment)
