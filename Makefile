@@ -7,6 +7,7 @@ PORT ?= 8000
 # Tests run against real PostgreSQL and Redis; override either URL to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/allforces
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/2
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint format check-services clean
@@ -34,7 +35,7 @@ check-services: $(VENV)/.installed
 
 test: $(VENV)/.installed check-services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		SECRET_KEY=test-only-not-secret \
+		CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} SECRET_KEY=test-only-not-secret \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -32,7 +32,11 @@ class Transition(models.Model):
 
     @property
     def actor_label(self):
-        return self.actor.get_username() if self.actor else "システム（スケジューラー）"
+        if self.actor:
+            return self.actor.get_username()
+        if self.from_status == Article.Status.SCHEDULED and self.to_status == Article.Status.PUBLISHED:
+            return "システム（スケジューラー）"
+        return "システム"
 
 
 class Revision(models.Model):

@@ -1,3 +1,6 @@
+import os
+import uuid
+
 import pytest
 from django.conf import settings
 
@@ -12,6 +15,10 @@ def pytest_configure(config):
             "Use `make test` or set DATABASE_URL=postgres://postgres@127.0.0.1:5432/allforces.",
             returncode=2,
         )
+    # Each test process has its own Celery queue, so a worker started by one
+    # never takes another's messages.
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"test-{worker_id}-{uuid.uuid4().hex[:8]}"
     # Real password hashing costs a third of a second per test user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production serves hashed static files from collectstatic's manifest;

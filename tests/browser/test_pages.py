@@ -42,3 +42,29 @@ def test_home_lists_articles_in_the_browser(page, live_server, author, category,
     titles = page.locator(".card-title").all_inner_texts()
     assert titles == ["半導体サイクルの読み方"]
     screenshot("home")
+
+
+def test_editor_approves_from_the_workflow_panel(
+    page, live_server, browser, ready_article, editor, screenshot
+):
+    from articles.models import Article
+    from editorial import workflow
+
+    workflow.submit(ready_article, by=None)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "password")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/articles/article/{ready_article.pk}/change/")
+    assert page.locator(".workflow-panel .stage").inner_text() == "レビュー中"
+    assert page.locator("button[name=_workflow]").all_inner_texts() == [
+        "承認する（公開予定日時があれば予約、なければ今すぐ公開）",
+        "差し戻す",
+    ]
+    screenshot("review-panel")
+    page.click("button[value=approve]")
+    page.wait_for_selector(".messagelist .success")
+    assert page.locator(".workflow-panel .stage").inner_text() == "公開中"
+    ready_article.refresh_from_db()
+    assert ready_article.status == Article.Status.PUBLISHED
+    screenshot("published-panel")

@@ -1,14 +1,13 @@
 import os
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Category
+from editorial import revisions, workflow
 from editorial.demo import content
 
 LOCAL_ADMIN_USERNAME = "admin"
@@ -30,21 +29,20 @@ class Command(BaseCommand):
     def create_demo_content(self):
         authors = {data["slug"]: Author.objects.create(**data) for data in content.AUTHORS}
         categories = {data["slug"]: Category.objects.create(**data) for data in content.CATEGORIES}
-        now = timezone.now()
-        for data in content.ARTICLES:
+        # Oldest first, so the home page lists the last one on top.
+        for data in reversed(content.ARTICLES):
             article = Article.objects.create(
-                title=data["title"],
-                slug=data["slug"],
-                body=data["body"],
-                excerpt=data["excerpt"],
-                status=Article.Status.PUBLISHED,
-                publish_at=now - timedelta(days=data["days_ago"]),
-                published_at=now - timedelta(days=data["days_ago"]),
+                title=data["title"], slug=data["slug"], body=data["body"], excerpt=data["excerpt"]
             )
             for position, slug in enumerate(data["authors"]):
                 ArticleAuthor.objects.create(article=article, author=authors[slug], position=position)
             article.categories.set([categories[slug] for slug in data["categories"]])
             article.tags.set(data["tags"])
+            revisions.record_revision(article, by=None, note="デモ記事")
+            # Through the workflow like any article, as the system.
+            workflow.submit(article, by=None)
+            if data.get("stage") != "review":
+                workflow.approve(article, by=None)
         self.stdout.write(self.style.SUCCESS(f"デモ記事を {len(content.ARTICLES)} 件作成しました。"))
 
     def ensure_local_admin(self):
