@@ -212,7 +212,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     workflow.submission_problems(article) if article.status == Article.Status.DRAFT else []
                 ),
                 transitions=article.transitions.select_related("actor")[:100],
-                revision_list=article.revisions.select_related("author")[:100],
+                revision_rows=pair_with_previous(article.revisions.select_related("author")[:100]),
                 can_share_preview=is_editor(request.user),
                 can_restore=self.has_change_permission(request, article),
             )
@@ -285,6 +285,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "older": older,
             "newer": newer,
             "diff": revisions.diff_fields(revisions.as_snapshot(older), new_snapshot),
+            "all_revisions": article.revisions.all(),
             "title": f"版の比較: {article.title}",
         }
         return TemplateResponse(request, "editorial/admin/revision_diff.html", context)
@@ -309,6 +310,12 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="カテゴリー")
     def category_names(self, article):
         return "、".join(category.name for category in article.categories.all())
+
+
+def pair_with_previous(revisions_newest_first):
+    """(revision, the revision before it) pairs for the history table."""
+    revisions_newest_first = list(revisions_newest_first)
+    return list(zip(revisions_newest_first, [*revisions_newest_first[1:], None], strict=False))
 
 
 def parse_local_datetime(value: str) -> datetime | None:

@@ -11,7 +11,7 @@ from articles.models import Article
 from editorial import previews, revisions, workflow
 from editorial.models import Revision, Transition
 from tests.editorial.admin_forms import change_form_data
-from tests.factories import make_article
+from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +225,32 @@ def test_waiting_for_review_view_for_editors(client, editor, writer, ready_artic
     response = client.get(reverse("admin:articles_article_changelist"), {"queue": "review"})
     assert list(response.context["cl"].result_list) == [ready_article]
     assert "レビュー待ち" in response.content.decode()
+
+
+def test_any_two_revisions_can_be_compared(client, editor, ready_article):
+    first = revisions.record_revision(ready_article, by=editor)
+    Article.objects.filter(pk=ready_article.pk).update(body="二つ目の本文。", version=2)
+    ready_article.refresh_from_db()
+    second = revisions.record_revision(ready_article, by=editor)
+    Article.objects.filter(pk=ready_article.pk).update(body="三つ目の本文。", version=3)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_revision_diff", args=[ready_article.pk])
+    html = client.get(url, {"from": first.pk, "to": second.pk}).content.decode()
+    assert "<ins>二つ目の本文。</ins>" in html
+    assert "三つ目" not in html.split('class="revision-picker"')[1].split("</form>")[1]
+    change = client.get(change_url(ready_article)).content.decode()
+    assert f"?from={first.pk}&amp;to={second.pk}" in change
+
+
+def test_writer_creating_an_article_becomes_its_author(client, writer, category):
+    from tests.editorial.test_admin import article_form_data
+
+    client.force_login(writer)
+    data = article_form_data(**{"categories": [str(category.pk)]})
+    other = make_author(name="ALLFORCES編集部", slug="team", is_team=True)
+    data["article_authors-0-author"] = str(other.pk)
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert writer.author_profile in article.ordered_authors
+    assert client.get(change_url(article)).status_code == 200
