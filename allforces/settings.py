@@ -184,3 +184,22 @@ LOGGING = {
 
 # How long a signed preview link for someone without an account stays valid.
 PREVIEW_LINK_MAX_AGE = env.int("PREVIEW_LINK_MAX_AGE", default=3 * 24 * 60 * 60)
+
+# Review checks for investment content. A required passage applies to the
+# listed categories (all articles when "categories" is empty); any one of its
+# phrases satisfies it. Forbidden phrases block the move to review anywhere.
+EDITORIAL_REQUIRED_PASSAGES = [
+    {
+        "label": "投資助言ではない旨の注意書き",
+        "any_of": ["投資助言ではありません", "投資の勧誘を目的とするものではありません", "投資判断はご自身"],
+        "categories": ["investment"],
+    },
+]
+EDITORIAL_FORBIDDEN_PHRASES = [
+    "必ず儲かる",
+    "絶対に儲かる",
+    "確実に儲かる",
+    "元本保証",
+    "損はしません",
+    "必ず上がる",
+]

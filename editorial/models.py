@@ -66,3 +66,63 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article} 第{self.version}版"
+
+
+class Segment(models.Model):
+    """One pass of an article's body. Segments form a tree: each continues its parent."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "管理画面で入力"
+        IMPORT = "import", "インポート"
+        API = "api", "API"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="segments")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="続きの元",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        help_text="この部分が続きを書いている元の部分。空欄なら最初の部分です。",
+    )
+    text = models.TextField("本文")
+    source = models.CharField("入力元", max_length=10, choices=Source.choices, default=Source.ADMIN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="追加した人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("追加日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "本文の部分"
+        verbose_name_plural = "本文の部分"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.text.strip()[:20]}"
+
+
+class SegmentPath(models.Model):
+    """Which path through an article's segments makes its body, and the body
+    that path last produced (to notice an editor's hand edits)."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="segment_path"
+    )
+    leaf = models.ForeignKey(
+        Segment,
+        verbose_name="選んだ経路の終端",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="空欄なら、最後に追加された末端の部分までの経路を使います。",
+    )
+    assembled_body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "本文の経路"
+        verbose_name_plural = "本文の経路"
+
+    def __str__(self):
+        return f"{self.article} の経路"

@@ -58,3 +58,10 @@ def install_role_groups(group_model, permission_model):
             group.permissions.add(
                 permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )
+
+
+def may_edit_content(user, article) -> bool:
+    """Editors edit any article; writers their own while it is a draft or awaiting continuation."""
+    if is_editor(user):
+        return True
+    return article.status in ("draft", "continuation") and is_author_of(user, article)

@@ -18,10 +18,11 @@ from django.utils import timezone
 from articles.models import Article
 
 from . import tasks
+from .checks import review_findings
+from .continuation.truncation import is_truncated
 from .exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import Transition
 from .roles import is_author_of, is_editor
-from .truncation import is_truncated
 
 Status = Article.Status
 
@@ -44,20 +45,20 @@ def _author_or_editor(user, article):
 
 
 def submission_problems(article) -> list[str]:
-    """What stops ``article`` from going to review, in the editor's words."""
+    """What stops ``article`` from going to review, in the editor's words:
+    missing essentials and every blocking review check."""
     problems = []
     if not article.title.strip():
         problems.append("タイトルがありません。")
     if not article.body.strip():
         problems.append("本文がありません。")
-    elif is_truncated(article.body):
-        problems.append("本文が文の途中で終わっています（続きが必要です）。")
-    if not article.excerpt.strip():
-        problems.append("抜粋がありません。")
     if not article.article_authors.exists():
         problems.append("著者が指定されていません。")
-    if not article.categories.exists():
-        problems.append("カテゴリーが指定されていません。")
+    problems += [
+        f"{finding.message}（{finding.where}）" if finding.where else finding.message
+        for finding in review_findings(article)
+        if finding.blocking
+    ]
     return problems
 
 

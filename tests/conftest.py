@@ -4,7 +4,7 @@ import uuid
 import pytest
 from django.conf import settings
 
-from tests.factories import make_article, make_author, make_category
+from tests.factories import READY_BODY, make_article, make_author, make_category
 
 
 def pytest_configure(config):
@@ -100,7 +100,8 @@ def ready_article(writer, category):
     """A complete draft by ``writer``: it passes every submission guard."""
     return make_article(
         title="推論モデルの台頭",
-        body="## 背景\n\n推論の需要が伸びています。",
+        body=READY_BODY,
+        tags=["AI"],
         excerpt="推論モデルの動向を整理します。",
         authors=[writer.author_profile],
         categories=[category],

@@ -6,6 +6,11 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Category
 
+# A body that passes every review check, the investment disclaimer included.
+READY_BODY = (
+    "## 背景\n\n推論の需要が伸びています。\n\n本記事は情報提供を目的としており、投資助言ではありません。"
+)
+
 
 def make_author(*, name="テスト著者", slug=None, **fields):
     return Author.objects.create(name=name, slug=slug or f"author-{Author.objects.count() + 1}", **fields)

@@ -11,7 +11,7 @@ from articles.models import Article
 from editorial import previews, revisions, workflow
 from editorial.models import Revision, Transition
 from tests.editorial.admin_forms import change_form_data
-from tests.factories import make_article, make_author
+from tests.factories import READY_BODY, make_article, make_author
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_revision_diff_and_restore_views(client, editor, ready_article):
     assert client.get(restore_url).status_code == 405
     client.post(restore_url)
     ready_article.refresh_from_db()
-    assert ready_article.body == "## 背景\n\n推論の需要が伸びています。"
+    assert ready_article.body == READY_BODY
 
 
 def test_staff_preview_uses_the_public_template(client, writer, other_writer, ready_article):

@@ -4,6 +4,7 @@ from articles.models import Article
 from editorial import revisions
 from editorial.exceptions import NotPermitted
 from editorial.models import Revision
+from tests.factories import READY_BODY
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +39,7 @@ def test_restore_brings_back_old_content_as_a_new_revision(editor, ready_article
     restored = revisions.restore_revision(ready_article, first, by=editor)
 
     ready_article.refresh_from_db()
-    assert (ready_article.title, ready_article.body) == (
-        "推論モデルの台頭",
-        "## 背景\n\n推論の需要が伸びています。",
-    )
+    assert (ready_article.title, ready_article.body) == ("推論モデルの台頭", READY_BODY)
     assert ready_article.version == 3
     assert restored.version == 3
     assert restored.note == "第1版から復元"

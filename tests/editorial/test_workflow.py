@@ -110,7 +110,10 @@ def test_writer_sees_only_submit_on_own_draft(writer, editor, ready_article):
         ({"title": " "}, "タイトルがありません。"),
         ({"excerpt": ""}, "抜粋がありません。"),
         ({"body": ""}, "本文がありません。"),
-        ({"body": "推論の需要が伸びて"}, "本文が文の途中で終わっています（続きが必要です）。"),
+        (
+            {"body": "推論の需要が伸びて"},
+            "本文が文の途中で終わっています。続きを追加してください。（第1段落）",
+        ),
     ],
 )
 def test_submit_guards_keep_the_draft_unchanged(writer, ready_article, change, problem):
@@ -220,7 +223,9 @@ def test_truncated_draft_moves_to_continuation_and_back(ready_article):
     ready_article.refresh_from_db()
     assert workflow.sync_continuation(ready_article) is True
     assert ready_article.status == S.CONTINUATION
-    Article.objects.filter(pk=ready_article.pk).update(body="推論の需要が伸びています。")
+    Article.objects.filter(pk=ready_article.pk).update(
+        body="推論の需要が伸びています。投資助言ではありません。"
+    )
     ready_article.refresh_from_db()
     assert workflow.sync_continuation(ready_article) is True
     assert ready_article.status == S.DRAFT

@@ -1,0 +1,1 @@
+"""Continuation: articles written in several passes, kept as segments and stitched."""

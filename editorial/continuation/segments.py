@@ -1,0 +1,187 @@
+"""Segments of an article's body: adding them, choosing a path, assembling the body.
+
+The body is the stitched text of one path from the root segment to a leaf.
+By default that path ends at the most recently added leaf; an editor may
+choose another. Re-assembling never silently discards hand edits: a body
+that differs from what the segments last produced is kept as a revision
+first and the report says so.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+
+from articles.models import Article
+
+from .. import revisions, workflow
+from ..exceptions import NotPermitted, WorkflowError
+from ..models import Revision, Segment, SegmentPath
+from ..roles import may_edit_content
+from .stitching import Join, overlap_score, stitch_all
+
+
+@dataclass
+class Assembly:
+    body: str
+    path: list[Segment]
+    joins: list[Join]
+
+
+@dataclass
+class AssemblyReport:
+    assembly: Assembly
+    changed: bool
+    kept_hand_edits: Revision | None = None
+    hand_edit_diff: dict = field(default_factory=dict)
+
+
+def segments_of(article) -> list[Segment]:
+    return list(Segment.objects.filter(article=article).order_by("created_at", "id"))
+
+
+def latest_leaf(segments: list[Segment]) -> Segment | None:
+    parents = {segment.parent_id for segment in segments}
+    leaves = [segment for segment in segments if segment.pk not in parents]
+    return max(leaves, key=lambda segment: (segment.created_at, segment.pk), default=None)
+
+
+def path_to(leaf: Segment, segments: list[Segment]) -> list[Segment]:
+    by_id = {segment.pk: segment for segment in segments}
+    path, node = [], leaf
+    while node is not None:
+        path.append(node)
+        node = by_id.get(node.parent_id)
+    return path[::-1]
+
+
+def chosen_leaf(article, segments: list[Segment]) -> Segment | None:
+    state = SegmentPath.objects.filter(article=article).first()
+    ids = {segment.pk for segment in segments}
+    if state and state.leaf_id in ids:
+        leaf = next(segment for segment in segments if segment.pk == state.leaf_id)
+        if not any(segment.parent_id == leaf.pk for segment in segments):
+            return leaf
+    return latest_leaf(segments)
+
+
+def assemble(article, segments: list[Segment] | None = None) -> Assembly:
+    segments = segments_of(article) if segments is None else segments
+    leaf = chosen_leaf(article, segments)
+    if leaf is None:
+        return Assembly(body=article.body, path=[], joins=[])
+    path = path_to(leaf, segments)
+    body, joins = stitch_all([segment.text for segment in path])
+    return Assembly(body=body.strip() + "\n", path=path, joins=joins)
+
+
+def detect_parent(text: str, segments: list[Segment]) -> tuple[Segment | None, int]:
+    """The segment whose end ``text`` continues best, and the overlap length.
+
+    Ties go to the most recent segment. With no overlap anywhere the text
+    continues the current body (the latest leaf), with a score of 0.
+    """
+    best, best_score = None, 0
+    for segment in sorted(segments, key=lambda s: (s.created_at, s.pk), reverse=True):
+        score = overlap_score(segment.text, text)
+        if score > best_score:
+            best, best_score = segment, score
+    if best is None:
+        return latest_leaf(segments), 0
+    return best, best_score
+
+
+def _check(article, by):
+    if by is not None and not may_edit_content(by, article):
+        raise NotPermitted("この記事の本文を変更する権限がありません。")
+
+
+def _root_from_existing_body(article, *, by):
+    """An article typed before any segment existed: its body becomes the first segment."""
+    if not Segment.objects.filter(article=article).exists() and article.body.strip():
+        segment = Segment.objects.create(
+            article=article, text=article.body, source=Segment.Source.ADMIN, created_by=by
+        )
+        SegmentPath.objects.update_or_create(article=article, defaults={"assembled_body": article.body})
+        return segment
+    return None
+
+
+def _write_body(article, assembly: Assembly, *, by, note) -> AssemblyReport:
+    state, _ = SegmentPath.objects.get_or_create(article=article)
+    report = AssemblyReport(assembly=assembly, changed=assembly.body != article.body)
+    hand_edited = state.assembled_body.strip() and article.body.strip() != state.assembled_body.strip()
+    if hand_edited and report.changed:
+        report.kept_hand_edits = revisions.record_revision(
+            article, by=by, note="手で編集した本文（組み立て直す前に保存）"
+        )
+        report.hand_edit_diff = revisions.diff_fields({"body": article.body}, {"body": assembly.body})
+    state.assembled_body = assembly.body
+    state.save(update_fields=["assembled_body"])
+    if report.changed:
+        article.body = assembly.body
+        article.version = F("version") + 1
+        article.save()
+        article.refresh_from_db()
+        revisions.record_revision(article, by=by, note=note)
+        workflow.content_saved(article, by=by)
+    return report
+
+
+def add_segment(
+    article, *, text, by, source=Segment.Source.ADMIN, parent=None
+) -> tuple[Segment, AssemblyReport]:
+    """Add a pass to ``article``'s body and re-assemble along the new segment.
+
+    Without ``parent`` the segment continues the one whose end it repeats best.
+    """
+    if not text.strip():
+        raise WorkflowError("追加する本文が空です。")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        _check(locked, by)
+        _root_from_existing_body(locked, by=by)
+        segments = segments_of(locked)
+        if parent is None:
+            parent, _ = detect_parent(text, segments)
+        elif parent.article_id != locked.pk:
+            raise WorkflowError("別の記事の部分には続けられません。")
+        segment = Segment.objects.create(
+            article=locked, parent=parent, text=text, source=source, created_by=by
+        )
+        # The newest segment is the newest leaf: the default path now ends there.
+        SegmentPath.objects.update_or_create(article=locked, defaults={"leaf": None})
+        report = _write_body(locked, assemble(locked), by=by, note=f"部分 #{segment.pk} を追加")
+    article.refresh_from_db()
+    return segment, report
+
+
+def choose_path(article, *, leaf: Segment, by) -> AssemblyReport:
+    """Make the body follow the path that ends at ``leaf``."""
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        _check(locked, by)
+        if leaf.article_id != locked.pk or Segment.objects.filter(parent=leaf).exists():
+            raise WorkflowError("選べるのは、この記事の末端の部分だけです。")
+        SegmentPath.objects.update_or_create(article=locked, defaults={"leaf": leaf})
+        report = _write_body(locked, assemble(locked), by=by, note=f"部分 #{leaf.pk} までの経路を選択")
+    article.refresh_from_db()
+    return report
+
+
+def replace_segments(article, texts: list[str], *, by, source=Segment.Source.IMPORT) -> AssemblyReport:
+    """Replace all segments with ``texts`` (in the order written), as an import does."""
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        _check(locked, by)
+        Segment.objects.filter(article=locked).delete()
+        SegmentPath.objects.update_or_create(article=locked, defaults={"leaf": None})
+        segments = []
+        for text in texts:
+            parent = detect_parent(text, segments)[0] if segments else None
+            segments.append(
+                Segment.objects.create(article=locked, parent=parent, text=text, source=source, created_by=by)
+            )
+        report = _write_body(locked, assemble(locked, segments), by=by, note="インポートで本文を組み立て")
+    article.refresh_from_db()
+    return report
