@@ -203,3 +203,6 @@ EDITORIAL_FORBIDDEN_PHRASES = [
     "損はしません",
     "必ず上がる",
 ]
+
+# Jekyll import: files above this size are refused rather than half-read.
+JEKYLL_MAX_FILE_BYTES = env.int("JEKYLL_MAX_FILE_BYTES", default=2 * 1024 * 1024)

@@ -17,9 +17,14 @@ from taggit.managers import TaggableManager
 from articles.models import Article, ArticleAuthor, Author, Category
 
 from . import previews, revisions, workflow
+from .checks import review_findings
+from .continuation import segments as continuation
+from .continuation.stitching import find_overlap
+from .continuation.truncation import is_truncated
+from .continuation.views import highlighted_join, tree
 from .exceptions import WorkflowError
-from .forms import ArticleAdminForm
-from .models import Revision
+from .forms import ArticleAdminForm, SegmentForm
+from .models import Revision, Segment
 from .roles import author_profile, is_author_of, is_editor
 from .widgets import SuggestingTagWidget
 
@@ -208,9 +213,7 @@ class ArticleAdmin(admin.ModelAdmin):
             extra_context.update(
                 workflow_actions=workflow.available_actions(article, request.user),
                 needs_time=any(a.needs_time for a in workflow.available_actions(article, request.user)),
-                submission_problems=(
-                    workflow.submission_problems(article) if article.status == Article.Status.DRAFT else []
-                ),
+                findings=review_findings(article),
                 transitions=article.transitions.select_related("actor")[:100],
                 revision_rows=pair_with_previous(article.revisions.select_related("author")[:100]),
                 can_share_preview=is_editor(request.user),
@@ -226,6 +229,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 "<int:pk>/preview-link/",
                 wrap(require_POST(self.preview_link_view)),
                 name="articles_article_preview_link",
+            ),
+            path(
+                "<int:pk>/continuation/", wrap(self.continuation_view), name="articles_article_continuation"
             ),
             path(
                 "<int:pk>/revisions/diff/",
@@ -300,6 +306,83 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             messages.success(request, f"第{revision.version}版の内容を復元しました（新しい版として保存）。")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def continuation_view(self, request, pk):
+        article = self._article_for(request, pk)
+        can_edit = self.has_change_permission(request, article)
+        form = SegmentForm(article, request.POST or None)
+        preview = None
+        if request.method == "POST":
+            if not can_edit:
+                raise PermissionDenied
+            try:
+                response = self._continuation_action(request, article, form)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                response = None
+            if isinstance(response, HttpResponseRedirect):
+                return response
+            preview = response
+        nodes, alternatives, assembly = tree(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"続きの管理: {article.title}",
+            "article": article,
+            "nodes": nodes,
+            "alternatives": alternatives,
+            "form": form,
+            "preview": preview,
+            "can_edit": can_edit,
+            "truncated": is_truncated(article.body),
+            "rendered_body": article.rendered_body,
+        }
+        return TemplateResponse(request, "editorial/admin/continuation.html", context)
+
+    def _continuation_action(self, request, article, form):
+        """Carry out the panel's button; a redirect when done, the join preview otherwise."""
+        here = HttpResponseRedirect(reverse("admin:articles_article_continuation", args=[article.pk]))
+        action = request.POST.get("action")
+        if action == "choose":
+            leaf = get_object_or_404(Segment, pk=request.POST.get("leaf"), article=article)
+            report = continuation.choose_path(article, leaf=leaf, by=request.user)
+            self._report_assembly(request, report, f"#{leaf.pk} までの経路を本文にしました。")
+            return here
+        if not form.is_valid():
+            return None
+        text, parent = form.cleaned_data["text"], form.cleaned_data["parent"]
+        if action == "add":
+            confirmed = form.confirmed_parent(request.POST.get("confirmed_parent"))
+            segment, report = continuation.add_segment(
+                article, text=text, by=request.user, parent=parent or confirmed
+            )
+            self._report_assembly(
+                request, report, f"部分 #{segment.pk} を #{segment.parent_id} の続きとして追加しました。"
+            )
+            return here
+        existing = continuation.segments_of(article)
+        if parent is None:
+            parent, _ = continuation.detect_parent(text, existing)
+        if parent is None:
+            messages.info(request, "最初の部分として追加されます。")
+            return {"parent": None, "overlap": None}
+        overlap = find_overlap(parent.text, text)
+        parent_html, child_html = highlighted_join(parent.text, text, overlap)
+        return {"parent": parent, "overlap": overlap, "parent_html": parent_html, "child_html": child_html}
+
+    def _report_assembly(self, request, report, done):
+        messages.success(request, done)
+        if report.kept_hand_edits:
+            messages.warning(
+                request,
+                f"手で編集されていた本文は第{report.kept_hand_edits.version}版として保存しました。"
+                "組み立て直した本文との違いは版の履歴から確認できます。",
+            )
+        flagged = [join for join in report.assembly.joins if join.flagged]
+        if flagged:
+            messages.warning(
+                request, f"重なりが見つからないつなぎ目が {len(flagged)} か所あります。確認してください。"
+            )
 
     # Change list ---------------------------------------------------------------
 

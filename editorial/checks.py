@@ -101,7 +101,8 @@ def _duplicates(blocks: list[str]) -> list[Finding]:
             if len(normalised) < MIN_SENTENCE_FOR_DUPLICATES:
                 continue
             repeated = normalised in sentence_seen and sentence_seen[normalised] != number
-            if repeated and not any(f.paragraph == number and "paragraph" in f.code for f in findings):
+            # One finding per paragraph is enough to send the editor there.
+            if repeated and not any(f.paragraph == number for f in findings):
                 findings.append(
                     Finding(
                         "duplicate_sentence",

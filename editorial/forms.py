@@ -5,6 +5,7 @@ from articles.models import Article
 
 from .editing import lock_for_edit
 from .exceptions import EditConflict
+from .models import Segment
 from .revisions import as_snapshot, diff_fields
 
 
@@ -42,3 +43,34 @@ class ArticleAdminForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = str(conflict.current_version)
         raise ValidationError(str(conflict), code="edit_conflict")
+
+
+class SegmentForm(forms.Form):
+    """A pasted continuation; its parent is detected unless the editor picks one."""
+
+    text = forms.CharField(
+        label="続きの本文",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=200_000,
+        error_messages={"required": "追加する本文を貼り付けてください。"},
+    )
+    parent = forms.ModelChoiceField(
+        label="どの部分の続きか",
+        queryset=Segment.objects.none(),
+        required=False,
+        empty_label="自動で判定する",
+    )
+
+    def __init__(self, article, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.fields["parent"].queryset = Segment.objects.filter(article=article)
+        self.fields["parent"].label_from_instance = lambda segment: (
+            f"#{segment.pk} …{segment.text.strip()[-30:]}"
+        )
+
+    def confirmed_parent(self, value):
+        """The parent shown in the join preview, if the editor confirmed it."""
+        if not value:
+            return None
+        return Segment.objects.filter(article=self.article, pk=value).first()

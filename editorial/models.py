@@ -126,3 +126,20 @@ class SegmentPath(models.Model):
 
     def __str__(self):
         return f"{self.article} の経路"
+
+
+class ImportedSource(models.Model):
+    """Where an imported article came from, so re-importing updates it."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="imported_source")
+    source_key = models.CharField("元のファイル名", max_length=255, unique=True)
+    layout = models.CharField("Jekyll の layout", max_length=50, default="post")
+    front_matter = models.JSONField("元の front matter", default=dict, blank=True)
+    imported_at = models.DateTimeField("最後に取り込んだ日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "インポート元"
+        verbose_name_plural = "インポート元"
+
+    def __str__(self):
+        return self.source_key

@@ -289,6 +289,34 @@ def content_saved(article, *, by):
     return sync_continuation(article)
 
 
+def place_imported(article, *, stage, publish_at=None, published_at=None):
+    """Put an imported article in the stage its source file implies.
+
+    The system's only move outside the transition table: an import restores
+    a state the article already had elsewhere (published on a date, say).
+    Recorded in the audit trail like any other move.
+    """
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        source = locked.status
+        locked.status = stage
+        if stage == Status.SCHEDULED:
+            locked.publish_at = publish_at
+        if stage == Status.PUBLISHED:
+            locked.published_at = published_at or locked.published_at or timezone.now()
+            locked.publish_at = locked.publish_at or locked.published_at
+        locked.save(update_fields=["status", "publish_at", "published_at"])
+        if source != stage:
+            Transition.objects.create(
+                article=locked,
+                from_status=source,
+                to_status=stage,
+                actor=None,
+                comment="Jekyll ファイルから取り込み",
+            )
+    _copy_workflow_fields(locked, article)
+
+
 @dataclass(frozen=True)
 class Action:
     verb: str

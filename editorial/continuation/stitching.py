@@ -25,6 +25,7 @@ _PUNCTUATION_FOLD = str.maketrans({"、": ",", "。": ".", "「": '"', "」": '"
 
 @dataclass(frozen=True)
 class Overlap:
+    parent_start: int  # the repeated part begins here in the parent
     parent_end: int  # the parent is kept up to here (its last non-space character)
     child_end: int  # the child resumes from here
     length: int  # overlapping characters, whitespace ignored
@@ -169,6 +170,7 @@ def find_overlap(parent: str, child: str) -> Overlap | None:
     else:
         return None
     return Overlap(
+        parent_start=parent_positions[len(parent_text) - length],
         parent_end=parent_positions[-1] + 1,
         child_end=child_positions[child_length - 1] + 1,
         length=length,

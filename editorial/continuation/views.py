@@ -1,0 +1,68 @@
+"""The continuation panel's data: the segment tree, its joins and alternatives."""
+
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from ..revisions import diff_text
+from .segments import assemble, segments_of
+from .stitching import Overlap, continuation_start, find_overlap
+
+
+@dataclass
+class Node:
+    segment: object
+    depth: int
+    on_path: bool
+    is_leaf: bool
+    overlap: Overlap | None
+
+
+def tree(article):
+    """Segments in depth-first order with their depth, path membership and join."""
+    segments = segments_of(article)
+    assembly = assemble(article, segments)
+    on_path = {segment.pk for segment in assembly.path}
+    children = {}
+    for segment in segments:
+        children.setdefault(segment.parent_id, []).append(segment)
+    by_id = {segment.pk: segment for segment in segments}
+    nodes = []
+
+    def visit(segment, depth):
+        parent = by_id.get(segment.parent_id)
+        overlap = find_overlap(parent.text, segment.text) if parent else None
+        nodes.append(Node(segment, depth, segment.pk in on_path, segment.pk not in children, overlap))
+        for child in children.get(segment.pk, []):
+            visit(child, depth + 1)
+
+    for root in children.get(None, []):
+        visit(root, 0)
+    alternatives = [
+        (by_id[parent_id], siblings, diff_text(siblings[0].text, siblings[1].text))
+        for parent_id, siblings in children.items()
+        if parent_id is not None and len(siblings) > 1
+    ]
+    return nodes, alternatives, assembly
+
+
+def highlighted_join(parent_text: str, child_text: str, overlap: Overlap | None, context=120):
+    """The end of the parent and the start of the child with the repeated part marked."""
+    if overlap is None:
+        return mark_safe(escape(parent_text[-context:])), mark_safe(escape(child_text[:context]))
+    parent_html = (
+        escape(parent_text[max(0, overlap.parent_start - context) : overlap.parent_start])
+        + "<mark>"
+        + escape(parent_text[overlap.parent_start : overlap.parent_end])
+        + "</mark>"
+    )
+    head = continuation_start(child_text)
+    child_html = (
+        escape(child_text[:head])
+        + "<mark>"
+        + escape(child_text[head : overlap.child_end])
+        + "</mark>"
+        + escape(child_text[overlap.child_end : overlap.child_end + context])
+    )
+    return mark_safe(parent_html), mark_safe(child_html)

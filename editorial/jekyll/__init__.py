@@ -1,0 +1,1 @@
+"""Jekyll-format posts in and out: the publisher's archive format."""

@@ -1,0 +1,174 @@
+"""Reading one Jekyll post file: front matter, body passes, and what is wrong with it."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from django.conf import settings
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+END_MARKER = re.compile(r"^[ \t]*---END---[ \t]*$", re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)(.*)\Z", re.DOTALL)
+_JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_DATE = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[T ]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?P<tz>Z|UTC|[+-]\d{2}:?\d{2})?$"
+)
+
+
+class PostError(Exception):
+    """A file that cannot be imported; the message says why, in Japanese."""
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """SafeLoader without timestamp guessing: dates stay text and are parsed
+    here, with and without times and offsets, as Jekyll allows."""
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Post:
+    path: Path
+    title: str
+    date: datetime | None
+    categories: list[str]
+    tags: list[str]
+    authors: list[str]
+    excerpt: str
+    layout: str
+    published: bool
+    segments: list[str]
+    front_matter: dict = field(default_factory=dict)
+
+    @property
+    def source_key(self) -> str:
+        return self.path.name
+
+    @property
+    def slug_from_name(self) -> str | None:
+        match = _JEKYLL_NAME.match(self.path.stem)
+        return match.group(4) if match else None
+
+
+def parse_date(value, *, where="date") -> datetime:
+    """A Jekyll date: ``YYYY-MM-DD``, with ``HH:MM[:SS]`` and an offset optional
+    (no offset means Tokyo time)."""
+    text = str(value).strip()
+    match = _DATE.match(text)
+    if not match:
+        raise PostError(f"{where} の形式が正しくありません: {text!r}（例: 2025-10-20 16:41:25 +0900）")
+    parts = {key: int(match.group(key) or 0) for key in ("y", "m", "d", "H", "M", "S")}
+    zone = match.group("tz")
+    if zone in ("Z", "UTC"):
+        tzinfo = UTC
+    elif zone:
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if offset > timedelta(hours=14):
+            raise PostError(f"{where} のタイムゾーンが正しくありません: {zone}")
+        tzinfo = timezone(sign * offset)
+    else:
+        tzinfo = TOKYO
+    try:
+        return datetime(parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"], tzinfo=tzinfo)
+    except ValueError:
+        raise PostError(f"{where} が存在しない日時です: {text!r}") from None
+
+
+def _names(value, key) -> list[str]:
+    """Jekyll lists: a YAML list, or one space-separated string."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [name for name in value.split() if name]
+    if isinstance(value, list | tuple):
+        return [str(name).strip() for name in value if str(name).strip()]
+    raise PostError(f"{key} はリストか空白区切りの文字列で書いてください。")
+
+
+def _comparable(line: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", line.lstrip("#").strip())).lower()
+
+
+def _drop_repeated_title(text: str, title: str) -> str:
+    lines = text.lstrip("\n").split("\n")
+    if lines and _comparable(lines[0]) == _comparable(title):
+        return "\n".join(lines[1:]).lstrip("\n")
+    return text
+
+
+def read_post(path: Path) -> Post:
+    """Parse ``path``; raise PostError with the reason if it cannot be imported."""
+    size = path.stat().st_size
+    limit = settings.JEKYLL_MAX_FILE_BYTES
+    if size > limit:
+        raise PostError(f"ファイルが大きすぎます（{size:,} バイト、上限 {limit:,} バイト）。")
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise PostError("バイナリファイルです（テキストではありません）。")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PostError(f"UTF-8 のテキストではありません（{error.start} バイト目）。") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise PostError("先頭に --- で囲んだ front matter がありません。")
+    try:
+        meta = yaml.load(match.group(1), Loader=_PlainLoader) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"（front matter の {mark.line + 1} 行目）" if mark else ""
+        raise PostError(f"front matter の YAML が正しくありません{where}。") from None
+    if not isinstance(meta, dict):
+        raise PostError("front matter が「項目: 値」の形ではありません。")
+
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        raise PostError("title がありません。")
+    if len(title) > 200:
+        raise PostError(f"title が長すぎます（{len(title)} 文字、上限 200 文字）。")
+
+    if meta.get("date") not in (None, ""):
+        date = parse_date(meta["date"])
+    elif name := _JEKYLL_NAME.match(path.stem):
+        date = parse_date("-".join(name.groups()[:3]), where="ファイル名の日付")
+    else:
+        date = None
+
+    published = meta.get("published", True)
+    if isinstance(published, str):
+        published = published.strip().lower() not in ("false", "no", "off", "0")
+
+    segments = [part.strip("\n") for part in END_MARKER.split(match.group(2))]
+    segments = [part for part in segments if part.strip()]
+    if segments:
+        segments[0] = _drop_repeated_title(segments[0], title)
+        segments = [part for part in segments if part.strip()]
+
+    return Post(
+        path=path,
+        title=title,
+        date=date,
+        categories=_names(meta.get("categories", meta.get("category")), "categories"),
+        tags=_names(meta.get("tags", meta.get("tag")), "tags"),
+        authors=_names(
+            [meta["author"]] if isinstance(meta.get("author"), str) else meta.get("author"), "author"
+        ),
+        excerpt=str(meta.get("excerpt") or "").strip(),
+        layout=str(meta.get("layout") or "post"),
+        published=bool(published),
+        segments=segments,
+        front_matter={key: str(value) for key, value in meta.items()},
+    )
