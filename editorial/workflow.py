@@ -300,7 +300,8 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
         locked = Article.objects.select_for_update().get(pk=article.pk)
         source = locked.status
         locked.status = stage
-        if stage == Status.SCHEDULED:
+        if stage != Status.PUBLISHED and publish_at is not None:
+            # For a draft this is the date its file carried: kept as the intended time.
             locked.publish_at = publish_at
         if stage == Status.PUBLISHED:
             locked.published_at = published_at or locked.published_at or timezone.now()

@@ -107,7 +107,7 @@ def import_post(post: Post, *, status: str | None = None) -> Imported:
     workflow.place_imported(
         article,
         stage=stage,
-        publish_at=post.date if stage == Status.SCHEDULED else None,
+        publish_at=post.date if stage != Status.PUBLISHED else None,
         published_at=post.date if stage == Status.PUBLISHED else None,
     )
     # The first file name an article was imported from stays its key; a file

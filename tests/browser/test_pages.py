@@ -68,3 +68,25 @@ def test_editor_approves_from_the_workflow_panel(
     ready_article.refresh_from_db()
     assert ready_article.status == Article.Status.PUBLISHED
     screenshot("published-panel")
+
+
+def test_continuation_panel_in_the_browser(page, live_server, ready_article, editor, screenshot):
+    from editorial.continuation import segments
+
+    root_text = "新しい冷却技術の導入は、データセンターの電力効率を大きく改善します。液冷方式では"
+    segments.add_segment(ready_article, text=root_text, by=editor)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "password")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/articles/article/{ready_article.pk}/continuation/")
+    page.fill("textarea[name=text]", "…液冷方式では、空調の電力を半分近くまで減らせます。")
+    page.click("button[value=preview]")
+    assert page.locator(".join-text mark").first.inner_text() == "液冷方式では"
+    screenshot("join-preview")
+    page.click("button[value=add]")
+    page.wait_for_selector(".messagelist .success")
+    # The body typed before any segment existed is the first segment of the path.
+    assert page.locator(".segment.on-path").count() == 3
+    assert "空調の電力を半分近くまで減らせます" in page.locator(".assembled-preview").inner_text()
+    screenshot("tree")

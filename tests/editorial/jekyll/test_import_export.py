@@ -1,0 +1,260 @@
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from articles.models import Article, Author, Category
+from editorial.models import Segment, Transition
+
+pytestmark = pytest.mark.django_db
+
+S = Article.Status
+
+BODY = """市場は先週、半導体株を中心に大きく動きました。
+
+## 背景
+
+装置メーカーの受注は底打ちの兆しを見せています。本記事は情報提供を目的としており、投資助言ではありません。
+"""
+
+
+def post(tmp_path, name, front_matter, body=BODY, *, raw=None):
+    path = tmp_path / name
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        path.write_text(f"---\n{front_matter.strip()}\n---\n\n{body}", encoding="utf-8")
+    return path
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_jekyll", *map(str, args), stdout=out, stderr=err)
+    except CommandError as error:
+        return False, out.getvalue(), err.getvalue() + str(error)
+    return True, out.getvalue(), err.getvalue()
+
+
+def test_front_matter_lists_strings_dates_and_author(tmp_path):
+    post(
+        tmp_path,
+        "2024-05-01-chips.md",
+        """
+title: "半導体の底打ち: 装置受注から読む"
+date: 2024-05-01 09:30:00 +0900
+categories: [投資分析, マーケット]
+tags: 半導体 装置
+author: 佐伯 遥
+excerpt: 装置受注の回復から循環の位置を読みます。
+layout: analysis
+""",
+    )
+    ok, out, _ = run(tmp_path)
+    assert ok, out
+    article = Article.objects.get()
+    assert article.slug == "chips"
+    assert article.title == "半導体の底打ち: 装置受注から読む"
+    assert article.published_at == datetime(2024, 5, 1, 0, 30, tzinfo=UTC)
+    assert [c.name for c in article.categories.order_by("name")] == ["マーケット", "投資分析"]
+    assert sorted(article.tags.names()) == ["半導体", "装置"]
+    assert [a.name for a in article.ordered_authors] == ["佐伯 遥"]
+    assert article.status == S.PUBLISHED
+    assert article.imported_source.layout == "analysis"
+    assert "新規 1 件" in out
+
+
+@pytest.mark.parametrize(
+    "date, expected",
+    [
+        ("2024-05-01", datetime(2024, 4, 30, 15, 0, tzinfo=UTC)),  # no time, no offset: Tokyo midnight
+        ("2024-05-01 12:00", datetime(2024, 5, 1, 3, 0, tzinfo=UTC)),
+        ("2024-05-01T12:00:00Z", datetime(2024, 5, 1, 12, 0, tzinfo=UTC)),
+        ("2024-05-01 12:00:00 +00:00", datetime(2024, 5, 1, 12, 0, tzinfo=UTC)),
+        ("2024-05-01 12:00:00 -0500", datetime(2024, 5, 1, 17, 0, tzinfo=UTC)),
+    ],
+)
+def test_date_variants(tmp_path, date, expected):
+    post(tmp_path, "a.md", f'title: 日付の確認\ndate: "{date}"\ncategories: 投資分析')
+    assert run(tmp_path)[0]
+    assert Article.objects.get().published_at == expected
+
+
+def test_date_from_the_file_name_when_front_matter_has_none(tmp_path):
+    post(tmp_path, "2023-12-24-holiday.md", "title: 年末の相場")
+    assert run(tmp_path)[0]
+    article = Article.objects.get()
+    assert timezone.localtime(article.published_at).date().isoformat() == "2023-12-24"
+
+
+def test_published_false_is_a_draft_and_a_future_date_is_scheduled(tmp_path):
+    post(tmp_path, "draft.md", "title: 下書きの記事\ndate: 2024-01-01\npublished: false")
+    future = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S +0900")
+    post(tmp_path, "future.md", f"title: 予約の記事\ndate: {future}")
+    assert run(tmp_path)[0]
+    assert Article.objects.get(title="下書きの記事").status == S.DRAFT
+    scheduled = Article.objects.get(title="予約の記事")
+    assert scheduled.status == S.SCHEDULED
+    assert scheduled.publish_at > timezone.now()
+    assert not Article.objects.published().exists()
+
+
+def test_cut_off_body_is_continuation_and_status_option_overrides(tmp_path):
+    post(tmp_path, "cut.md", "title: 途中の記事\ndate: 2024-01-01", body="結論を先に言えば、今後の需要は")
+    post(tmp_path, "normal.md", "title: 普通の記事\ndate: 2024-01-01")
+    assert run(tmp_path / "cut.md")[0]
+    assert Article.objects.get(title="途中の記事").status == S.CONTINUATION
+    assert run(tmp_path / "normal.md", "--status", "review")[0]
+    assert Article.objects.get(title="普通の記事").status == S.REVIEW
+    assert Transition.objects.get(article__title="途中の記事").to_status == S.CONTINUATION
+    assert Transition.objects.get(article__title="普通の記事").comment == "Jekyll ファイルから取り込み"
+
+
+def test_passes_become_segments_and_the_title_line_is_dropped(tmp_path):
+    body = (
+        "# 金利と成長株\n\n金利が上がると、将来の利益の現在価値は小さく\n---END---\n"
+        "…利益の現在価値は小さくなります。成長株が売られやすいのはこのためです。\n---END---\n"
+    )
+    post(tmp_path, "rates.md", "title: 金利と成長株\ndate: 2024-02-01", body=body)
+    assert run(tmp_path)[0]
+    article = Article.objects.get()
+    assert (
+        article.body
+        == "金利が上がると、将来の利益の現在価値は小さくなります。成長株が売られやすいのはこのためです。\n"
+    )
+    assert Segment.objects.filter(article=article).count() == 2
+    assert article.status == S.PUBLISHED
+
+
+def test_directories_are_read_recursively_by_extension(tmp_path):
+    (tmp_path / "2024").mkdir()
+    post(tmp_path / "2024", "a.markdown", "title: 一つ目\ndate: 2024-01-01")
+    post(tmp_path, "b.txt", "title: 二つ目\ndate: 2024-01-01")
+    (tmp_path / "notes.json").write_text("{}")
+    assert run(tmp_path)[0]
+    assert Article.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("yaml.md", b"---\ntitle: [unclosed\n---\n\nbody", "YAML が正しくありません"),
+        ("notitle.md", "---\ndate: 2024-01-01\n---\n\n本文。".encode(), "title がありません"),
+        ("baddate.md", "---\ntitle: 日付\ndate: 2024-13-40\n---\n\n本文。".encode(), "存在しない日時です"),
+        (
+            "badformat.md",
+            "---\ntitle: 日付\ndate: 来週\n---\n\n本文。".encode(),
+            "date の形式が正しくありません",
+        ),
+        (
+            "badzone.md",
+            "---\ntitle: 日付\ndate: 2024-01-01 10:00 +2500\n---\n\n本文。".encode(),
+            "タイムゾーン",
+        ),
+        ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "バイナリファイル"),
+        ("latin1.md", "---\ntitle: café\n---\n\nnaïve".encode("latin-1"), "UTF-8 のテキストではありません"),
+        ("nofront.md", "タイトルだけの文章。".encode(), "front matter がありません"),
+        ("list.md", b"---\n- a\n- b\n---\n\nbody", "front matter"),
+    ],
+)
+def test_bad_files_are_reported_and_others_still_import(tmp_path, name, content, reason):
+    post(tmp_path, name, "", raw=content)
+    post(tmp_path, "good.md", "title: 正常な記事\ndate: 2024-01-01")
+    ok, out, err = run(tmp_path)
+    assert not ok
+    assert f"{tmp_path / name}: " in err and reason in err
+    assert "失敗 1 件" in err
+    assert list(Article.objects.values_list("title", flat=True)) == ["正常な記事"]
+
+
+def test_oversized_file_is_refused(tmp_path, settings):
+    settings.JEKYLL_MAX_FILE_BYTES = 100
+    post(tmp_path, "big.md", "title: 大きい記事", body="あ" * 200)
+    ok, _, err = run(tmp_path)
+    assert not ok and "ファイルが大きすぎます" in err
+    assert not Article.objects.exists()
+
+
+def test_a_failing_file_leaves_nothing_behind(tmp_path):
+    post(tmp_path, "long.md", "title: " + "長" * 201)
+    assert not run(tmp_path)[0]
+    assert not Article.objects.exists() and not Author.objects.exists() and not Category.objects.exists()
+
+
+def test_dry_run_saves_nothing(tmp_path):
+    post(tmp_path, "a.md", "title: 試しの記事\ndate: 2024-01-01\ncategories: 投資分析")
+    ok, out, _ = run(tmp_path, "--dry-run")
+    assert ok and "試行のみ" in out
+    assert not Article.objects.exists() and not Category.objects.exists()
+
+
+def test_reimport_updates_instead_of_duplicating(tmp_path):
+    path = post(tmp_path, "a.md", "title: 最初の題\ndate: 2024-01-01")
+    assert run(path)[0]
+    post(tmp_path, "a.md", "title: 直した題\ndate: 2024-01-01", body=BODY.replace("大きく", "小さく"))
+    ok, out, _ = run(path)
+    assert ok and "更新 1 件" in out
+    article = Article.objects.get()
+    assert article.title == "直した題"
+    assert "小さく動きました" in article.body
+
+
+def test_import_export_import_gives_the_same_articles(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    post(
+        source,
+        "a.md",
+        "title: 往復の記事\ndate: 2024-03-01 10:00:00 +0900\ncategories: [投資分析]\ntags: [AI, 半導体]\n"
+        "author: [佐伯 遥, ALLFORCES編集部]\nexcerpt: 往復の確認です。",
+        body="一つ目の段落は途中で\n---END---\n段落は途中で終わらずに続きます。",
+    )
+    post(source, "b.md", "title: 下書き\ndate: 2024-03-02\npublished: false")
+    assert run(source)[0]
+
+    def snapshot():
+        return sorted(
+            (
+                a.title,
+                a.body,
+                a.excerpt,
+                a.status,
+                a.published_at,
+                a.reading_time,
+                tuple(x.name for x in a.ordered_authors),
+                tuple(sorted(c.name for c in a.categories.all())),
+                tuple(sorted(a.tags.names())),
+            )
+            for a in Article.objects.all()
+        )
+
+    before = snapshot()
+    out = tmp_path / "out"
+    call_command("export_jekyll", str(out), stdout=StringIO())
+    exported = sorted(p.name for p in out.iterdir())
+    assert exported == ["2024-03-01-往復の記事.md", "2024-03-02-下書き.md"]
+    text = (out / "2024-03-01-往復の記事.md").read_text()
+    assert "---END---" not in text
+    assert "date: 2024-03-01 10:00:00 +0900" in text
+    assert "reading_time: 1" in text
+
+    # Into the same database: the same articles, no duplicates, segments kept.
+    assert run(out)[0]
+    assert snapshot() == before
+    assert Segment.objects.filter(article__title="往復の記事").count() == 2
+
+    # Into an empty one: the same articles again.
+    Article.objects.all().delete()
+    assert run(out)[0]
+    assert snapshot() == before
+
+
+def test_export_filters_by_status(tmp_path):
+    post(tmp_path, "a.md", "title: 公開\ndate: 2024-01-01")
+    post(tmp_path, "b.md", "title: 下書き\ndate: 2024-01-01\npublished: false")
+    assert run(tmp_path)[0]
+    out = tmp_path / "out"
+    call_command("export_jekyll", str(out), "--status", "draft", stdout=StringIO())
+    assert [p.name for p in out.iterdir()] == ["2024-01-01-下書き.md"]

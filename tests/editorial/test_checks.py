@@ -1,0 +1,115 @@
+import pytest
+
+from editorial.checks import review_findings
+from tests.factories import READY_BODY, make_article
+
+pytestmark = pytest.mark.django_db
+
+LONG_PARAGRAPH = "装置メーカーの受注は三四半期連続で増加しており、在庫調整の終わりが近いことを示しています。"
+
+
+def codes(article):
+    return {finding.code: finding for finding in review_findings(article)}
+
+
+@pytest.fixture
+def article(author, category):
+    return make_article(
+        title="装置受注の回復",
+        body=READY_BODY,
+        excerpt="受注の回復から循環を読みます。",
+        authors=[author],
+        categories=[category],
+        tags=["半導体"],
+    )
+
+
+def save_body(article, body):
+    article.body = body
+    article.save()
+    return article
+
+
+def test_a_clean_article_has_no_findings(article):
+    assert review_findings(article) == []
+
+
+def test_truncated_ending_and_end_marker_block(article):
+    found = codes(save_body(article, READY_BODY + "\n\n---END---\n\n続きは次の"))
+    assert found["truncated"].blocking
+    assert found["end_marker"].blocking and found["end_marker"].paragraph == 4
+
+
+def test_leading_ellipsis_paragraph(article):
+    assert (
+        codes(save_body(article, READY_BODY + "\n\n…ここから続きです。"))["leading_ellipsis"].paragraph == 4
+    )
+
+
+def test_exact_duplicate_paragraph_blocks_and_near_duplicate_warns(article):
+    near = LONG_PARAGRAPH.replace("示しています", "示唆しています")
+    found = codes(save_body(article, f"{LONG_PARAGRAPH}\n\n{READY_BODY}\n\n{LONG_PARAGRAPH}\n\n{near}"))
+    assert found["duplicate_paragraph"].blocking and found["duplicate_paragraph"].paragraph == 5
+    assert not found["near_duplicate_paragraph"].blocking
+    assert found["near_duplicate_paragraph"].paragraph == 6
+
+
+def test_ordinary_related_paragraphs_are_not_near_duplicates(article):
+    body = (
+        "半導体の在庫は三四半期連続で減少しており、需給の改善が続いています。\n\n"
+        "一方で装置メーカーの受注は、顧客の投資計画の見直しを受けて伸び悩んでいます。\n\n"
+        "在庫と受注の動きがそろうまでには、まだ半年ほどかかるとみられます。\n\n" + READY_BODY
+    )
+    assert "near_duplicate_paragraph" not in codes(save_body(article, body))
+
+
+def test_repeated_sentence_in_another_paragraph(article):
+    sentence = "受注残は過去最高の水準に達しており、装置各社の生産能力は逼迫しています。"
+    first = f"前期の決算では、売上高が市場予想を上回り、通期の見通しも引き上げられました。{sentence}"
+    later = f"{sentence}ただし中国向けの出荷は規制の影響で減少が続き、地域ごとの差は広がっています。"
+    found = codes(save_body(article, f"{first}\n\n{READY_BODY}\n\n{later}"))
+    assert found["duplicate_sentence"].paragraph == 5
+    assert "near_duplicate_paragraph" not in found
+
+
+def test_title_repeated_as_first_line(article):
+    assert codes(save_body(article, "# 装置受注の回復\n\n" + READY_BODY))["title_repeated"].paragraph == 1
+
+
+def test_boilerplate_and_missing_excerpt(article):
+    article.excerpt = "装置受注について詳細に分析します。"
+    assert "excerpt_boilerplate" in codes(article)
+    article.excerpt = ""
+    assert codes(article)["excerpt_missing"].blocking
+
+
+def test_missing_category_blocks_and_missing_tags_warn(article):
+    article.categories.clear()
+    article.tags.clear()
+    found = codes(article)
+    assert found["category_missing"].blocking
+    assert not found["tags_missing"].blocking
+
+
+def test_bold_only_paragraph_is_a_pseudo_heading(article):
+    assert codes(save_body(article, "**市場の見通し**\n\n" + READY_BODY))["pseudo_heading"].paragraph == 1
+
+
+def test_mixed_polite_and_plain_endings(article):
+    body = "需要は伸びています。供給も増えています。価格は下がるだろう。利益は減るのだ。\n\n" + READY_BODY
+    assert "style_mix" in codes(save_body(article, body))
+    consistent = "需要は伸びています。供給も増えています。価格は下がるでしょう。\n\n" + READY_BODY
+    assert "style_mix" not in codes(save_body(article, consistent))
+
+
+def test_required_disclaimer_for_investment_articles(article, settings):
+    found = codes(save_body(article, "装置受注は回復しています。"))
+    assert found["required_passage"].blocking
+    assert "投資助言ではない旨の注意書き" in found["required_passage"].message
+    article.categories.clear()
+    assert "required_passage" not in codes(article)
+
+
+def test_forbidden_phrase_blocks(article):
+    found = codes(save_body(article, READY_BODY + "\n\nこの銘柄は必ず儲かる。"))
+    assert found["forbidden_phrase"].blocking and found["forbidden_phrase"].paragraph == 4
