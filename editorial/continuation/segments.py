@@ -91,6 +91,35 @@ def detect_parent(text: str, segments: list[Segment]) -> tuple[Segment | None, i
     return best, best_score
 
 
+def plan_tree(texts: list[str]) -> list[int | None]:
+    """For passes in the order written, the index of the pass each continues
+    (None for the first), as adding them one by one would detect."""
+    parents: list[int | None] = []
+    for index, text in enumerate(texts):
+        if index == 0:
+            parents.append(None)
+            continue
+        best_score, best = max((overlap_score(texts[earlier], text), earlier) for earlier in range(index))
+        if best_score == 0:  # no overlap anywhere: continue the latest leaf
+            best = max(i for i in range(index) if i not in parents)
+        parents.append(best)  # equal scores: max() keeps the later pass
+    return parents
+
+
+def assemble_texts(texts: list[str]) -> str:
+    """The body ``texts`` would give as an article's segments, without saving them."""
+    if not texts:
+        return ""
+    parents = plan_tree(texts)
+    node = max(i for i in range(len(texts)) if i not in parents)  # the latest leaf
+    path = []
+    while node is not None:
+        path.append(texts[node])
+        node = parents[node]
+    body, _ = stitch_all(path[::-1])
+    return body.strip() + "\n"
+
+
 def _check(article, by):
     if by is not None and not may_edit_content(by, article):
         raise NotPermitted("この記事の本文を変更する権限がありません。")
@@ -177,8 +206,8 @@ def replace_segments(article, texts: list[str], *, by, source=Segment.Source.IMP
         Segment.objects.filter(article=locked).delete()
         SegmentPath.objects.update_or_create(article=locked, defaults={"leaf": None})
         segments = []
-        for text in texts:
-            parent = detect_parent(text, segments)[0] if segments else None
+        for text, parent_index in zip(texts, plan_tree(texts), strict=True):
+            parent = segments[parent_index] if parent_index is not None else None
             segments.append(
                 Segment.objects.create(article=locked, parent=parent, text=text, source=source, created_by=by)
             )

@@ -10,7 +10,6 @@ from articles.text import unique_slug
 
 from .. import workflow
 from ..continuation import segments
-from ..continuation.stitching import stitch_all
 from ..continuation.truncation import is_truncated
 from ..models import ImportedSource, Segment
 from .posts import Post
@@ -95,8 +94,7 @@ def import_post(post: Post, *, status: str | None = None) -> Imported:
     article.categories.set(_categories(post.categories))
     article.tags.set(post.tags, clear=True)
 
-    incoming, _ = stitch_all(post.segments)
-    unchanged = not created and incoming.strip() == article.body.strip()
+    unchanged = not created and segments.assemble_texts(post.segments).strip() == article.body.strip()
     if not unchanged:
         # The segment tree is replaced only when the text differs, so a file
         # exported from here and read back keeps the alternatives it had.
