@@ -6,6 +6,7 @@ and a server-less Celery transport under ``var/``, so ``make run`` needs no
 database or broker server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -160,6 +161,20 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Scheduled publishing: a periodic sweep, plus armed sweeps for the moments
+# due before the next one (see editorial/scheduling.py).
+SWEEP_INTERVAL = timedelta(seconds=env.int("SWEEP_INTERVAL_SECONDS", default=10))
+SWEEP_LOOKAHEAD = 2 * SWEEP_INTERVAL
+PUBLISH_BATCH_SIZE = env.int("PUBLISH_BATCH_SIZE", default=100)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-due-articles": {
+        "task": "editorial.sweep_due_articles",
+        "schedule": SWEEP_INTERVAL,
+        # After an outage, one fresh sweep is enough; a backlog of stale ones is dropped.
+        "options": {"expires": SWEEP_INTERVAL.total_seconds()},
+    },
+}
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/editorial/markdownx/markdownify/"

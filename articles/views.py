@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from .cache import LISTING_TIMEOUT, listing_version
 from .models import Article, Author, Category
 
 
@@ -15,6 +16,11 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return Article.objects.published().for_listing().order_by("-published_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["listing_cache"] = {"version": listing_version(), "timeout": LISTING_TIMEOUT}
+        return context
 
 
 class ArticleDetailView(DetailView):

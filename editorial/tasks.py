@@ -5,11 +5,18 @@ describes exactly that event; a missing row means there is nothing to do.
 They are queued only after the transaction commits (``delay_on_commit``).
 """
 
-from celery import shared_task
+from datetime import timedelta
 
-from . import emails
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from . import emails, scheduling
 from .models import Transition
 
+# An armed sweep that could not run within this long is dropped; the
+# periodic sweep covers its articles.
+ARMED_SWEEP_GRACE = timedelta(minutes=1)
 EMAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
 
@@ -33,3 +40,27 @@ def notify_authors_of_changes_requested(transition_id):
 def notify_authors_of_publication(transition_id):
     if transition := _transition(transition_id):
         emails.send_published(transition.article)
+
+
+@shared_task(name="editorial.sweep_due_articles", acks_late=True, ignore_result=True)
+def sweep_due_articles():
+    """Publish one batch of due articles, hand the rest to another sweep, and
+    arm sweeps for the moments due before the next periodic one."""
+    result = scheduling.publish_batch()
+    if result.more_due:
+        sweep_due_articles.delay()
+    arm_sweeps(scheduling.moments_due_soon(settings.SWEEP_LOOKAHEAD))
+    return result.published
+
+
+def arm_sweeps(moments):
+    """Queue a sweep to run at each of ``moments`` (once per moment)."""
+    for moment in moments:
+        if scheduling.claim_arming(moment):
+            sweep_due_articles.apply_async(eta=moment, expires=moment + ARMED_SWEEP_GRACE)
+
+
+def arm_if_soon(moment):
+    """Arm a sweep for ``moment`` if it falls before the next periodic sweep."""
+    if moment is not None and moment - timezone.now() <= settings.SWEEP_LOOKAHEAD:
+        arm_sweeps([moment])

@@ -10,11 +10,13 @@ truncation detector) and is the only way to skip the permission check.
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from articles.cache import bump_listing_version
 from articles.models import Article
 
 from . import tasks
@@ -105,6 +107,8 @@ def _move(
         )
         for task in after_commit:
             task.delay_on_commit(transition.pk)
+        if Status.PUBLISHED in (source, target):
+            transaction.on_commit(bump_listing_version)
     _copy_workflow_fields(locked, article)
     return True
 
@@ -156,6 +160,7 @@ def approve(article, *, by, publish_at: datetime | None = None, comment=""):
 
         def set_time(locked):
             locked.publish_at = when
+            transaction.on_commit(partial(tasks.arm_if_soon, when))
 
         return _move(
             article,
@@ -198,6 +203,7 @@ def reschedule(article, *, by, publish_at: datetime, comment=""):
         previous = locked.publish_at
         locked.publish_at = publish_at
         locked.save(update_fields=["publish_at"])
+        transaction.on_commit(partial(tasks.arm_if_soon, publish_at))
         note = f"公開予定日時を変更: {timezone.localtime(previous):%Y-%m-%d %H:%M} → {timezone.localtime(publish_at):%Y-%m-%d %H:%M}"
         Transition.objects.create(
             article=locked,
@@ -307,6 +313,7 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
             locked.published_at = published_at or locked.published_at or timezone.now()
             locked.publish_at = locked.publish_at or locked.published_at
         locked.save(update_fields=["status", "publish_at", "published_at"])
+        transaction.on_commit(bump_listing_version)
         if source != stage:
             Transition.objects.create(
                 article=locked,

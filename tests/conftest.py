@@ -19,6 +19,12 @@ def pytest_configure(config):
     # never takes another's messages.
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
     settings.CELERY_TASK_DEFAULT_QUEUE = f"test-{worker_id}-{uuid.uuid4().hex[:8]}"
+    # Each test process has its own Redis database for the cache, so clearing
+    # it between tests never touches another process's keys.
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+        base = settings.CACHES["default"]["LOCATION"].rsplit("/", 1)[0]
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{4 + index}"}}
     # Real password hashing costs a third of a second per test user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production serves hashed static files from collectstatic's manifest;
@@ -27,6 +33,13 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

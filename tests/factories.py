@@ -44,3 +44,27 @@ def make_article(
     if tags:
         article.tags.set(list(tags))
     return article
+
+
+def make_scheduled_articles(count, *, at, author=None, category=None):
+    """``count`` articles already approved for ``at``: rows as the workflow leaves them."""
+    articles = Article.objects.bulk_create(
+        Article(
+            title=f"予約記事 {number}",
+            slug=f"scheduled-{number}-{int(at.timestamp() * 1000)}",
+            body=READY_BODY,
+            excerpt="予約した記事です。",
+            status=Article.Status.SCHEDULED,
+            publish_at=at,
+        )
+        for number in range(count)
+    )
+    if author is not None:
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, author=author) for article in articles
+        )
+    if category is not None:
+        Article.categories.through.objects.bulk_create(
+            Article.categories.through(article=article, category=category) for article in articles
+        )
+    return articles

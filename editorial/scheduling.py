@@ -1,0 +1,77 @@
+"""Scheduled publishing: the database is the source of truth.
+
+A sweep claims due articles (``FOR UPDATE SKIP LOCKED``, due by the
+database clock) in batches and publishes each through ``workflow.publish``,
+which re-checks the stage under the same lock; any number of sweeps may run
+at once and each article still goes live once. For second-level precision
+the sweep also arms short-countdown sweeps for the moments due before the
+next periodic one; a duplicate armed sweep finds nothing left to do.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import workflow
+
+
+@dataclass
+class SweepResult:
+    published: int
+    more_due: bool
+
+
+def due_articles():
+    return Article.objects.filter(status=Article.Status.SCHEDULED, publish_at__lte=Now()).order_by(
+        "publish_at", "pk"
+    )
+
+
+def publish_batch(*, batch_size: int | None = None) -> SweepResult:
+    """Publish up to ``batch_size`` due articles, oldest publish time first.
+
+    Rows another sweep holds are skipped, so concurrent sweeps share the work;
+    one commit per batch keeps a burst of due articles fast.
+    """
+    batch_size = batch_size or settings.PUBLISH_BATCH_SIZE
+    published = 0
+    with transaction.atomic():
+        claimed = list(due_articles().select_for_update(skip_locked=True)[:batch_size])
+        for article in claimed:
+            if workflow.publish(article, by=None, comment="公開予定日時になったため自動で公開"):
+                published += 1
+    return SweepResult(published=published, more_due=len(claimed) == batch_size)
+
+
+def publish_due(*, batch_size: int | None = None) -> int:
+    """Publish everything due now, batch after batch; return how many went live."""
+    total = 0
+    while True:
+        result = publish_batch(batch_size=batch_size)
+        total += result.published
+        if not result.more_due:
+            return total
+
+
+def moments_due_soon(within: timedelta) -> list[datetime]:
+    """The distinct publish times of articles due within ``within`` from now."""
+    now = timezone.now()
+    soon = Article.objects.filter(
+        status=Article.Status.SCHEDULED, publish_at__gt=now, publish_at__lte=now + within
+    )
+    return sorted(set(soon.values_list("publish_at", flat=True)))
+
+
+def claim_arming(moment: datetime) -> bool:
+    """True once per publish moment across all processes (a cache ``add``), so
+    repeated sweeps and twin beats do not pile up armed tasks. If an armed
+    task is lost anyway, the next periodic sweep publishes the article."""
+    timeout = int(settings.SWEEP_LOOKAHEAD.total_seconds() * 3)
+    return cache.add(f"editorial:armed:{moment.timestamp():.6f}", True, timeout=timeout)

@@ -1,0 +1,116 @@
+import threading
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article
+from editorial import scheduling, tasks, workflow
+from editorial.models import Transition
+from tests.factories import make_scheduled_articles
+
+pytestmark = pytest.mark.django_db
+
+S = Article.Status
+
+
+def test_sweep_publishes_due_articles_oldest_first_and_leaves_future_ones(author):
+    now = timezone.now()
+    late = make_scheduled_articles(1, at=now - timedelta(minutes=5), author=author)[0]
+    early = make_scheduled_articles(1, at=now - timedelta(minutes=10), author=author)[0]
+    future = make_scheduled_articles(1, at=now + timedelta(minutes=5), author=author)[0]
+    assert scheduling.publish_due() == 2
+    order = list(Transition.objects.order_by("id").values_list("article_id", flat=True))
+    assert order == [early.pk, late.pk]
+    future.refresh_from_db()
+    assert future.status == S.SCHEDULED
+    transition = Transition.objects.get(article=late)
+    assert (transition.actor, transition.actor_label) == (None, "システム（スケジューラー）")
+
+
+def test_sweep_works_in_batches(author, settings):
+    make_scheduled_articles(25, at=timezone.now() - timedelta(seconds=1), author=author)
+    first = scheduling.publish_batch(batch_size=10)
+    assert (first.published, first.more_due) == (10, True)
+    assert scheduling.publish_due(batch_size=10) == 15
+    assert not scheduling.due_articles().exists()
+
+
+def test_running_the_sweep_twice_publishes_once(author, django_capture_on_commit_callbacks):
+    make_scheduled_articles(3, at=timezone.now() - timedelta(seconds=1), author=author)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert scheduling.publish_due() == 3
+        assert scheduling.publish_due() == 0
+    assert Transition.objects.filter(to_status=S.PUBLISHED).count() == 3
+    notifications = [c for c in callbacks if "notify" in repr(c)]
+    assert len(notifications) == 3
+
+
+def test_dry_run_lists_and_changes_nothing(author):
+    make_scheduled_articles(2, at=timezone.now() - timedelta(seconds=1), author=author)
+    out = StringIO()
+    call_command("publish_scheduled", "--dry-run", stdout=out)
+    assert "公開予定日時を過ぎた記事: 2 件" in out.getvalue()
+    assert Article.objects.filter(status=S.SCHEDULED).count() == 2
+    call_command("publish_scheduled", stdout=out)
+    assert "2 件を公開しました。" in out.getvalue()
+    assert not Article.objects.filter(status=S.SCHEDULED).exists()
+
+
+def test_a_rescheduled_article_is_not_published_at_its_old_time(editor, author):
+    article = make_scheduled_articles(1, at=timezone.now() + timedelta(seconds=30), author=author)[0]
+    workflow.reschedule(article, by=editor, publish_at=timezone.now() + timedelta(hours=2))
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        assert scheduling.publish_due() == 0
+    workflow.unschedule(article, by=editor)
+    assert scheduling.publish_due() == 0
+    article.refresh_from_db()
+    assert article.status == S.REVIEW
+
+
+def test_only_moments_before_the_next_sweep_are_armed(author, settings):
+    now = timezone.now()
+    soon = now + timedelta(seconds=5)
+    make_scheduled_articles(3, at=soon, author=author)
+    make_scheduled_articles(1, at=now + settings.SWEEP_LOOKAHEAD + timedelta(minutes=5), author=author)
+    assert scheduling.moments_due_soon(settings.SWEEP_LOOKAHEAD) == [soon]
+    assert scheduling.claim_arming(soon) is True
+    assert scheduling.claim_arming(soon) is False  # a second sweep does not arm it again
+
+
+def test_approving_for_a_near_time_arms_a_sweep_after_commit(
+    editor, ready_article, django_capture_on_commit_callbacks
+):
+    workflow.submit(ready_article, by=editor)
+    when = timezone.now() + timedelta(seconds=5)
+    with django_capture_on_commit_callbacks() as callbacks:
+        workflow.approve(ready_article, by=editor, publish_at=when)
+    armed = [c for c in callbacks if getattr(c, "func", None) is tasks.arm_if_soon]
+    assert [c.args for c in armed] == [(when,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_share_the_work_and_publish_each_article_once(author):
+    articles = make_scheduled_articles(120, at=timezone.now() - timedelta(seconds=1), author=author)
+    counts = []
+    start = threading.Barrier(3)
+
+    def sweep():
+        start.wait()
+        try:
+            counts.append(scheduling.publish_due(batch_size=10))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(counts) == len(articles)
+    per_article = Transition.objects.filter(to_status=S.PUBLISHED).values_list("article_id", flat=True)
+    assert sorted(per_article) == sorted(a.pk for a in articles)
