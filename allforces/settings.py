@@ -167,6 +167,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 SWEEP_INTERVAL = timedelta(seconds=env.int("SWEEP_INTERVAL_SECONDS", default=10))
 SWEEP_LOOKAHEAD = 2 * SWEEP_INTERVAL
 PUBLISH_BATCH_SIZE = env.int("PUBLISH_BATCH_SIZE", default=100)
+# Armed sweeps give second-level precision; without them an article goes live
+# at the first periodic sweep after its time (up to SWEEP_INTERVAL late).
+SCHEDULE_ARMING = env.bool("SCHEDULE_ARMING", default=True)
 CELERY_BEAT_SCHEDULE = {
     "sweep-due-articles": {
         "task": "editorial.sweep_due_articles",

@@ -16,7 +16,7 @@ from taggit.managers import TaggableManager
 
 from articles.models import Article, ArticleAuthor, Author, Category
 
-from . import previews, revisions, workflow
+from . import previews, revisions, scheduling, workflow
 from .checks import review_findings
 from .continuation import segments as continuation
 from .continuation.stitching import find_overlap
@@ -94,6 +94,7 @@ class QueueFilter(admin.SimpleListFilter):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "editorial/admin/article_change_form.html"
+    change_list_template = "editorial/admin/article_change_list.html"
     list_display = ["title", "status", "author_names", "category_names", "publish_at", "updated_at"]
     list_filter = [QueueFilter, "status", "categories", "authors", "tags"]
     search_fields = ["title", "body"]
@@ -224,6 +225,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("schedule/", wrap(self.schedule_view), name="articles_article_schedule"),
             path("<int:pk>/preview/", wrap(self.preview_view), name="articles_article_preview"),
             path(
                 "<int:pk>/preview-link/",
@@ -306,6 +308,25 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             messages.success(request, f"第{revision.version}版の内容を復元しました（新しい版として保存）。")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def schedule_view(self, request):
+        """The upcoming schedule, by day in Tokyo time."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        scheduled = (
+            self.get_queryset(request).filter(status=Article.Status.SCHEDULED).order_by("publish_at", "pk")
+        )
+        days = {}
+        for article in scheduled:
+            days.setdefault(timezone.localtime(article.publish_at).date(), []).append(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "公開予定",
+            "days": list(days.items()),
+            "overdue": scheduling.due_articles().count(),
+        }
+        return TemplateResponse(request, "editorial/admin/schedule.html", context)
 
     def continuation_view(self, request, pk):
         article = self._article_for(request, pk)

@@ -114,3 +114,22 @@ def test_concurrent_sweeps_share_the_work_and_publish_each_article_once(author):
     assert sum(counts) == len(articles)
     per_article = Transition.objects.filter(to_status=S.PUBLISHED).values_list("article_id", flat=True)
     assert sorted(per_article) == sorted(a.pk for a in articles)
+
+
+def test_admin_schedule_lists_upcoming_articles_by_day_in_tokyo(client, editor, author):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    make_scheduled_articles(1, at=datetime(2031, 1, 5, 23, 30, tzinfo=tokyo), author=author)
+    make_scheduled_articles(2, at=datetime(2031, 1, 6, 0, 15, tzinfo=tokyo), author=author)
+    make_scheduled_articles(1, at=timezone.now() - timedelta(minutes=1), author=author)
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_article_schedule"))
+    html = response.content.decode()
+    assert [len(articles) for _, articles in response.context["days"]] == [1, 1, 2]
+    assert "2031年1月5日" in html and "23:30" in html and "00:15" in html
+    assert "公開されていない記事が 1 件あります" in html
+    assert "公開予定の一覧" in client.get(reverse("admin:articles_article_changelist")).content.decode()
