@@ -22,8 +22,6 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id"},
     "abbr": {"title"},
-    "code": {"class"},
-    "div": {"class"},
     "img": {"src", "alt", "title", "width", "height"},
     "li": {"id"},
     "sup": {"id"},

@@ -140,7 +140,12 @@ class Article(models.Model):
                 taken=lambda slug: Article.objects.exclude(pk=self.pk).filter(slug=slug).exists(),
                 max_length=self.SLUG_MAX_LENGTH,
             )
-        self.reading_time = reading_time_minutes(plain_text_from_html(self.rendered_body))
+        update_fields = kwargs.get("update_fields")
+        # A stage change saves only its own fields; rendering the body is for content saves.
+        if update_fields is None or "body" in update_fields:
+            self.reading_time = reading_time_minutes(plain_text_from_html(self.rendered_body))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "reading_time"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

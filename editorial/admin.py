@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,14 +22,12 @@ from .continuation import segments as continuation
 from .continuation.stitching import find_overlap
 from .continuation.truncation import is_truncated
 from .continuation.views import highlighted_join, tree
+from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm
 from .models import Revision, Segment
-from .roles import author_profile, is_author_of, is_editor
+from .roles import author_profile, is_author_of, is_editor, may_edit_content
 from .widgets import SuggestingTagWidget
-
-WRITER_EDITABLE_STAGES = (Article.Status.DRAFT, Article.Status.CONTINUATION)
-SCHEDULE_BOUND_STAGES = (Article.Status.SCHEDULED, Article.Status.PUBLISHED, Article.Status.ARCHIVED)
 
 
 @admin.register(Author)
@@ -141,9 +139,7 @@ class ArticleAdmin(admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        if is_editor(request.user):
-            return True
-        return obj.status in WRITER_EDITABLE_STAGES and is_author_of(request.user, obj)
+        return may_edit_content(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and is_editor(request.user)
@@ -282,9 +278,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def revision_diff_view(self, request, pk):
         article = self._article_for(request, pk)
-        older = get_object_or_404(Revision, pk=request.GET.get("from", 0), article=article)
+        older = get_object_or_404(Revision, pk=_id_or_404(request.GET.get("from")), article=article)
         newer_pk = request.GET.get("to")
-        newer = get_object_or_404(Revision, pk=newer_pk, article=article) if newer_pk else None
+        newer = get_object_or_404(Revision, pk=_id_or_404(newer_pk), article=article) if newer_pk else None
         new_snapshot = revisions.as_snapshot(newer or article)
         context = {
             **self.admin_site.each_context(request),
@@ -324,7 +320,9 @@ class ArticleAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": "公開予定",
             "days": list(days.items()),
-            "overdue": scheduling.due_articles().count(),
+            "overdue": scheduling.due_articles()
+            .filter(pk__in=self.get_queryset(request).values("pk"))
+            .count(),
         }
         return TemplateResponse(request, "editorial/admin/schedule.html", context)
 
@@ -365,7 +363,7 @@ class ArticleAdmin(admin.ModelAdmin):
         here = HttpResponseRedirect(reverse("admin:articles_article_continuation", args=[article.pk]))
         action = request.POST.get("action")
         if action == "choose":
-            leaf = get_object_or_404(Segment, pk=request.POST.get("leaf"), article=article)
+            leaf = get_object_or_404(Segment, pk=_id_or_404(request.POST.get("leaf")), article=article)
             report = continuation.choose_path(article, leaf=leaf, by=request.user)
             self._report_assembly(request, report, f"#{leaf.pk} までの経路を本文にしました。")
             return here
@@ -384,12 +382,21 @@ class ArticleAdmin(admin.ModelAdmin):
         existing = continuation.segments_of(article)
         if parent is None:
             parent, _ = continuation.detect_parent(text, existing)
-        if parent is None:
+        if parent is None and not article.body.strip():
             messages.info(request, "最初の部分として追加されます。")
             return {"parent": None, "overlap": None}
-        overlap = find_overlap(parent.text, text)
-        parent_html, child_html = highlighted_join(parent.text, text, overlap)
-        return {"parent": parent, "overlap": overlap, "parent_html": parent_html, "child_html": child_html}
+        # With no segments yet, today's body becomes the first one and the text continues it.
+        parent_text = parent.text if parent else article.body
+        overlap = find_overlap(parent_text, text)
+        parent_html, child_html = highlighted_join(parent_text, text, overlap)
+        label = f"#{parent.pk}" if parent else "今の本文"
+        return {
+            "parent": parent,
+            "label": label,
+            "overlap": overlap,
+            "parent_html": parent_html,
+            "child_html": child_html,
+        }
 
     def _report_assembly(self, request, report, done):
         messages.success(request, done)
@@ -414,6 +421,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="カテゴリー")
     def category_names(self, article):
         return "、".join(category.name for category in article.categories.all())
+
+
+def _id_or_404(value) -> int:
+    """A row id from a query or form parameter; anything else is a 404, not a 500."""
+    if value is None or not str(value).isdigit():
+        raise Http404("指定された版または部分が見つかりません。")
+    return int(value)
 
 
 def pair_with_previous(revisions_newest_first):

@@ -5,6 +5,11 @@ from articles.models import Article
 
 from .exceptions import EditConflict
 
+# Fields only the workflow's verbs write; content saves leave them alone.
+WORKFLOW_FIELDS = ("status", "publish_at", "published_at")
+# Once scheduled, the publish time changes only through "reschedule", which is audited.
+SCHEDULE_BOUND_STAGES = (Article.Status.SCHEDULED, Article.Status.PUBLISHED, Article.Status.ARCHIVED)
+
 
 def lock_for_edit(article_pk, *, expected_version) -> Article:
     """Lock the article row for the rest of the transaction and check that it

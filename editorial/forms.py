@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from articles.models import Article
 
-from .editing import lock_for_edit
+from .editing import SCHEDULE_BOUND_STAGES, WORKFLOW_FIELDS, lock_for_edit
 from .exceptions import EditConflict
 from .models import Segment
 from .revisions import as_snapshot, diff_fields
@@ -29,9 +29,15 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             expected = cleaned.get("loaded_version")
             try:
-                lock_for_edit(self.instance.pk, expected_version=expected)
+                locked = lock_for_edit(self.instance.pk, expected_version=expected)
             except EditConflict as conflict:
                 self._report_conflict(conflict)
+            # The stage may have moved since this form was read (the scheduler
+            # publishing, say); a content save must never write an old one back.
+            for field in WORKFLOW_FIELDS:
+                setattr(self.instance, field, getattr(locked, field))
+            if locked.status in SCHEDULE_BOUND_STAGES:
+                cleaned["publish_at"] = locked.publish_at
         return cleaned
 
     def _report_conflict(self, conflict):
@@ -71,6 +77,6 @@ class SegmentForm(forms.Form):
 
     def confirmed_parent(self, value):
         """The parent shown in the join preview, if the editor confirmed it."""
-        if not value:
+        if not value or not str(value).isdigit():
             return None
         return Segment.objects.filter(article=self.article, pk=value).first()

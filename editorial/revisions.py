@@ -14,7 +14,7 @@ from articles.models import Article, ArticleAuthor, Category
 from . import workflow
 from .exceptions import NotPermitted
 from .models import Revision
-from .roles import is_author_of, is_editor
+from .roles import may_edit_content
 
 
 def metadata_of(article) -> dict:
@@ -50,8 +50,7 @@ def restore_revision(article, revision, *, by) -> Revision:
         raise ValueError("revision belongs to another article")
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        editable = locked.status in (Article.Status.DRAFT, Article.Status.CONTINUATION)
-        if not (is_editor(by) or (editable and is_author_of(by, locked))):
+        if not may_edit_content(by, locked):
             raise NotPermitted("この記事を復元する権限がありません。")
         locked.title = revision.title
         locked.body = revision.body

@@ -60,8 +60,11 @@ def install_role_groups(group_model, permission_model):
             )
 
 
+WRITER_EDITABLE_STAGES = ("draft", "continuation")
+
+
 def may_edit_content(user, article) -> bool:
     """Editors edit any article; writers their own while it is a draft or awaiting continuation."""
     if is_editor(user):
         return True
-    return article.status in ("draft", "continuation") and is_author_of(user, article)
+    return article.status in WRITER_EDITABLE_STAGES and is_author_of(user, article)

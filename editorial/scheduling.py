@@ -34,20 +34,23 @@ def due_articles():
     )
 
 
-def publish_batch(*, batch_size: int | None = None) -> SweepResult:
+def publish_batch(*, batch_size: int | None = None, on_claimed=None) -> SweepResult:
     """Publish up to ``batch_size`` due articles, oldest publish time first.
 
-    Rows another sweep holds are skipped, so concurrent sweeps share the work;
-    one commit per batch keeps a burst of due articles fast.
+    Rows another sweep holds are skipped, so concurrent sweeps share the work.
+    ``on_claimed(full)`` runs once the rows are claimed, before publishing, so
+    a sweep can hand the rest of a burst to another worker straight away.
     """
     batch_size = batch_size or settings.PUBLISH_BATCH_SIZE
-    published = 0
     with transaction.atomic():
-        claimed = list(due_articles().select_for_update(skip_locked=True)[:batch_size])
-        for article in claimed:
-            if workflow.publish(article, by=None, comment="公開予定日時になったため自動で公開"):
-                published += 1
-    return SweepResult(published=published, more_due=len(claimed) == batch_size)
+        claimed = list(
+            due_articles().select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
+        )
+        full = len(claimed) == batch_size
+        if on_claimed is not None:
+            on_claimed(full)
+        published = workflow.publish_due_articles(claimed)
+    return SweepResult(published=published, more_due=full)
 
 
 def publish_due(*, batch_size: int | None = None) -> int:

@@ -8,6 +8,7 @@ They are queued only after the transaction commits (``delay_on_commit``).
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
@@ -42,13 +43,30 @@ def notify_authors_of_publication(transition_id):
         emails.send_published(transition.article)
 
 
+@shared_task(name="editorial.notify_authors_of_publications", **EMAIL_RETRY)
+def notify_authors_of_publications(transition_ids):
+    """One message for a batch the scheduler published; an email per article."""
+    for transition in Transition.objects.select_related("article").filter(pk__in=transition_ids):
+        emails.send_published(transition.article)
+
+
+@worker_ready.connect
+def sweep_when_a_worker_starts(sender, **kwargs):
+    # After an outage, do not wait for the next beat tick: whatever fell due
+    # while no worker ran goes live as soon as one is back.
+    sender.app.send_task("editorial.sweep_due_articles")
+
+
 @shared_task(name="editorial.sweep_due_articles", acks_late=True, ignore_result=True)
 def sweep_due_articles():
     """Publish one batch of due articles, hand the rest to another sweep, and
     arm sweeps for the moments due before the next periodic one."""
-    result = scheduling.publish_batch()
-    if result.more_due:
-        sweep_due_articles.delay()
+
+    def hand_on_the_rest(full):
+        if full:
+            sweep_due_articles.delay()
+
+    result = scheduling.publish_batch(on_claimed=hand_on_the_rest)
     arm_sweeps(scheduling.moments_due_soon(settings.SWEEP_LOOKAHEAD))
     return result.published
 

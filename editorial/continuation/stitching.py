@@ -20,7 +20,7 @@ MAX_CANDIDATES = 64
 
 _LEADING_CONTINUATION = re.compile(r"\A\s*(?:\.{2,}|…+|‥+)?\s*")
 _NON_SPACE = re.compile(r"\S")
-_PUNCTUATION_FOLD = str.maketrans({"、": ",", "。": ".", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "’": "'", "‘": "'", "〜": "~", "ー": "ー"})  # fmt: skip
+_PUNCTUATION_FOLD = str.maketrans({"、": ",", "。": ".", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "’": "'", "‘": "'", "〜": "~"})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,37 @@ def comparable(text: str, start: int, end: int) -> tuple[str, list[int]]:
     character's index in ``text``."""
     positions = [match.start() for match in _NON_SPACE.finditer(text, start, end)]
     window = text[start:end]
-    folded = unicodedata.normalize("NFKC", window).lower().translate(_PUNCTUATION_FOLD)
-    if len(folded) == len(window):
-        # Width folding kept every character one-to-one: keep the fast path.
-        return "".join(folded[i - start] for i in positions), positions
+    if unicodedata.is_normalized("NFKC", window):
+        folded = window.lower().translate(_PUNCTUATION_FOLD)
+        if len(folded) == len(window):
+            # Nothing to fold but case and punctuation, one to one: the fast path.
+            return "".join(folded[i - start] for i in positions), positions
+    # Fold cluster by cluster (a character and the marks that combine with it,
+    # such as half-width ﾊﾟ), so every folded character maps to one source index.
     chars, mapped = [], []
-    for index in positions:
-        for char in _fold(text[index]):
+    for cluster_start, cluster in _clusters(text, positions):
+        for char in _fold(cluster):
             if not char.isspace():
                 chars.append(char)
-                mapped.append(index)
+                mapped.append(cluster_start)
     return "".join(chars), mapped
+
+
+_SOUND_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a", "\u309b", "\u309c"}
+
+
+def _clusters(text: str, positions: list[int]):
+    cluster_start, cluster = None, ""
+    for index in positions:
+        char = text[index]
+        if cluster and (char in _SOUND_MARKS or unicodedata.combining(char)):
+            cluster += char
+            continue
+        if cluster:
+            yield cluster_start, cluster
+        cluster_start, cluster = index, char
+    if cluster:
+        yield cluster_start, cluster
 
 
 def continuation_start(child: str) -> int:
@@ -139,7 +159,10 @@ def _fuzzy_overlap(parent: str, child: str, longer_than: int) -> tuple[int, int,
             break
         limit = _allowed_edits(length)
         best = None
-        for child_length in range(max(1, length - limit), min(len(child), length + limit) + 1):
+        lengths = range(max(1, length - limit), min(len(child), length + limit) + 1)
+        # Equally close matches: the one whose length agrees with the parent's
+        # leaves no stray character at the join.
+        for child_length in sorted(lengths, key=lambda candidate: abs(candidate - length)):
             distance = _bounded_distance(parent[start:], child[:child_length], limit)
             if distance <= limit and (best is None or distance < best[2]):
                 best = (length, child_length, distance)

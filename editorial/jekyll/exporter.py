@@ -11,7 +11,13 @@ from .posts import TOKYO
 
 
 def post_date(article: Article):
-    return timezone.localtime(article.published_at or article.publish_at or article.created_at, TOKYO)
+    """The date Jekyll should see: when it went live, or for anything not live
+    (a scheduled re-publication included) when it is meant to."""
+    if article.status == Article.Status.PUBLISHED:
+        when = article.published_at or article.publish_at
+    else:
+        when = article.publish_at or article.published_at
+    return timezone.localtime(when or article.created_at, TOKYO)
 
 
 def file_name(article: Article) -> str:

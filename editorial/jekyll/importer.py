@@ -3,16 +3,17 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.text import unique_slug
 
-from .. import workflow
+from .. import revisions, workflow
 from ..continuation import segments
 from ..continuation.truncation import is_truncated
 from ..models import ImportedSource, Segment
-from .posts import Post
+from .posts import Post, PostError
 
 Status = Article.Status
 
@@ -25,11 +26,12 @@ class Imported:
 
 
 def _find_existing(post: Post) -> Article | None:
-    source = ImportedSource.objects.filter(source_key=post.source_key).select_related("article").first()
+    """The article this file was imported as before, or whose slug its name carries."""
+    source = ImportedSource.objects.filter(source_key=post.source_key).first()
     if source:
-        return source.article
+        return Article.objects.select_for_update().get(pk=source.article_id)
     if post.slug_from_name:
-        return Article.objects.filter(slug=post.slug_from_name).first()
+        return Article.objects.select_for_update().filter(slug=post.slug_from_name).first()
     return None
 
 
@@ -63,6 +65,8 @@ def _categories(names):
 
 def stage_for(post: Post, body: str, *, override: str | None) -> str:
     """The stage Jekyll's own rules suggest, unless ``--status`` says otherwise."""
+    if override == Status.SCHEDULED and post.date is None:
+        raise PostError("公開予約として取り込むには date が必要です。")
     if override:
         return override
     if is_truncated(body):
@@ -86,7 +90,10 @@ def import_post(post: Post, *, status: str | None = None) -> Imported:
     if created:
         article.save()
     else:
-        article.save(update_fields=["title", "excerpt", "updated_at"])
+        # An editor's open form must see this as someone else's save.
+        article.version = F("version") + 1
+        article.save(update_fields=["title", "excerpt", "version", "updated_at"])
+        article.refresh_from_db()
 
     ArticleAuthor.objects.filter(article=article).delete()
     for position, author in enumerate(_authors(post.authors)):
@@ -101,6 +108,11 @@ def import_post(post: Post, *, status: str | None = None) -> Imported:
         segments.replace_segments(article, post.segments, by=None, source=Segment.Source.IMPORT)
         article.refresh_from_db()
 
+    revisions.record_revision(article, by=None, note=f"Jekyll ファイル {post.source_key} から取り込み")
+    if not created and not status:
+        # An article already here keeps its stage: a file cannot approve,
+        # publish or take down what editors are working on.
+        return Imported(article=article, created=False, stage=article.status)
     stage = stage_for(post, article.body, override=status)
     workflow.place_imported(
         article,

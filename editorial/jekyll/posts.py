@@ -10,7 +10,11 @@ from zoneinfo import ZoneInfo
 import yaml
 from django.conf import settings
 
+from articles.models import Article
+from articles.text import slug_candidate
+
 TOKYO = ZoneInfo("Asia/Tokyo")
+MAX_NAME_LENGTH = 100  # authors, categories and tags
 END_MARKER = re.compile(r"^[ \t]*---END---[ \t]*$", re.MULTILINE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)(.*)\Z", re.DOTALL)
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
@@ -49,15 +53,13 @@ class Post:
     published: bool
     segments: list[str]
     front_matter: dict = field(default_factory=dict)
-
-    @property
-    def source_key(self) -> str:
-        return self.path.name
+    source_key: str = ""
 
     @property
     def slug_from_name(self) -> str | None:
+        """The slug in a ``YYYY-MM-DD-slug`` file name, made safe for a URL."""
         match = _JEKYLL_NAME.match(self.path.stem)
-        return match.group(4) if match else None
+        return slug_candidate(match.group(4), max_length=Article.SLUG_MAX_LENGTH) if match else None
 
 
 def parse_date(value, *, where="date") -> datetime:
@@ -87,14 +89,31 @@ def parse_date(value, *, where="date") -> datetime:
 
 
 def _names(value, key) -> list[str]:
-    """Jekyll lists: a YAML list, or one space-separated string."""
+    """Jekyll lists: a YAML list of plain values, or one space-separated string."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [name for name in value.split() if name]
-    if isinstance(value, list | tuple):
-        return [str(name).strip() for name in value if str(name).strip()]
-    raise PostError(f"{key} はリストか空白区切りの文字列で書いてください。")
+        names = value.split()
+    elif isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+        names = [str(item).strip() for item in value]
+    else:
+        raise PostError(f"{key} はリストか空白区切りの文字列で書いてください。")
+    names = [name for name in names if name]
+    for name in names:
+        if len(name) > MAX_NAME_LENGTH:
+            raise PostError(f"{key} の「{name[:20]}…」が長すぎます（上限 {MAX_NAME_LENGTH} 文字）。")
+    return names
+
+
+def _scalars(meta: dict) -> dict:
+    """The front matter as kept for the record: plain values only (no alias expansion)."""
+    kept = {}
+    for key, value in meta.items():
+        if isinstance(value, str | int | float | bool):
+            kept[str(key)] = str(value)[:1000]
+        elif isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
+            kept[str(key)] = [str(item)[:200] for item in value[:100]]
+    return kept
 
 
 def _comparable(line: str) -> str:
@@ -108,13 +127,20 @@ def _drop_repeated_title(text: str, title: str) -> str:
     return text
 
 
-def read_post(path: Path) -> Post:
-    """Parse ``path``; raise PostError with the reason if it cannot be imported."""
-    size = path.stat().st_size
-    limit = settings.JEKYLL_MAX_FILE_BYTES
-    if size > limit:
-        raise PostError(f"ファイルが大きすぎます（{size:,} バイト、上限 {limit:,} バイト）。")
-    data = path.read_bytes()
+def read_post(path: Path, *, source_key: str | None = None) -> Post:
+    """Parse ``path``; raise PostError with the reason if it cannot be imported.
+
+    ``source_key`` identifies the file on re-import (its path relative to the
+    directory imported); it defaults to the file name.
+    """
+    try:
+        size = path.stat().st_size
+        limit = settings.JEKYLL_MAX_FILE_BYTES
+        if size > limit:
+            raise PostError(f"ファイルが大きすぎます（{size:,} バイト、上限 {limit:,} バイト）。")
+        data = path.read_bytes()
+    except OSError as error:
+        raise PostError(f"ファイルを読めません（{error.strerror or error}）。") from None
     if b"\x00" in data:
         raise PostError("バイナリファイルです（テキストではありません）。")
     try:
@@ -134,6 +160,8 @@ def read_post(path: Path) -> Post:
     if not isinstance(meta, dict):
         raise PostError("front matter が「項目: 値」の形ではありません。")
 
+    if not isinstance(meta.get("title", ""), str | int | float):
+        raise PostError("title は文字列で書いてください。")
     title = str(meta.get("title") or "").strip()
     if not title:
         raise PostError("title がありません。")
@@ -167,8 +195,9 @@ def read_post(path: Path) -> Post:
             [meta["author"]] if isinstance(meta.get("author"), str) else meta.get("author"), "author"
         ),
         excerpt=str(meta.get("excerpt") or "").strip(),
-        layout=str(meta.get("layout") or "post"),
+        layout=str(meta.get("layout") or "post")[:50],
+        source_key=(source_key or path.name)[:255],
         published=bool(published),
         segments=segments,
-        front_matter={key: str(value) for key, value in meta.items()},
+        front_matter=_scalars(meta),
     )

@@ -254,3 +254,26 @@ def test_writer_creating_an_article_becomes_its_author(client, writer, category)
     article = Article.objects.get()
     assert writer.author_profile in article.ordered_authors
     assert client.get(change_url(article)).status_code == 200
+
+
+def test_a_content_save_never_writes_back_a_stage_that_moved_meanwhile(client, editor, writer, ready_article):
+    workflow.submit(ready_article, by=writer)
+    ready_article.refresh_from_db()
+    opened = change_form_data(ready_article, body=READY_BODY + "\n\n追記しました。")  # read while in review
+    workflow.approve(ready_article, by=editor)  # published by someone else meanwhile
+    ready_article.refresh_from_db()
+    published_at = ready_article.published_at
+    client.force_login(editor)
+    response = client.post(change_url(ready_article), opened)
+    assert response.status_code == 302
+    ready_article.refresh_from_db()
+    assert (ready_article.status, ready_article.published_at) == (S.PUBLISHED, published_at)
+    assert "追記しました。" in ready_article.body
+
+
+def test_malformed_ids_in_admin_urls_are_404s(client, editor, ready_article):
+    client.force_login(editor)
+    diff = reverse("admin:articles_article_revision_diff", args=[ready_article.pk])
+    assert client.get(diff, {"from": "abc"}).status_code == 404
+    continuation = reverse("admin:articles_article_continuation", args=[ready_article.pk])
+    assert client.post(continuation, {"action": "choose", "leaf": "1 OR 1=1"}).status_code == 404

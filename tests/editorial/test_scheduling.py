@@ -47,7 +47,11 @@ def test_running_the_sweep_twice_publishes_once(author, django_capture_on_commit
         assert scheduling.publish_due() == 0
     assert Transition.objects.filter(to_status=S.PUBLISHED).count() == 3
     notifications = [c for c in callbacks if "notify" in repr(c)]
-    assert len(notifications) == 3
+    # One message for the batch, naming each article's audit row once.
+    assert len(notifications) == 1
+    assert sorted(notifications[0].args[0]) == sorted(
+        Transition.objects.filter(to_status=S.PUBLISHED).values_list("pk", flat=True)
+    )
 
 
 def test_dry_run_lists_and_changes_nothing(author):
@@ -133,3 +137,13 @@ def test_admin_schedule_lists_upcoming_articles_by_day_in_tokyo(client, editor, 
     assert "2031年1月5日" in html and "23:30" in html and "00:15" in html
     assert "公開されていない記事が 1 件あります" in html
     assert "公開予定の一覧" in client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+
+def test_cached_listing_is_refreshed_when_the_scheduler_publishes(client, author, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    make_scheduled_articles(1, at=timezone.now() - timedelta(seconds=1), author=author)
+    assert "予約記事 0" not in client.get(reverse("articles:home")).content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduling.publish_due()
+    assert "予約記事 0" in client.get(reverse("articles:home")).content.decode()

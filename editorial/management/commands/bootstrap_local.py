@@ -14,11 +14,13 @@ LOCAL_ADMIN_USERNAME = "admin"
 
 
 class Command(BaseCommand):
-    help = "Quick start only: create demo content if the database is empty and a local admin login."
+    help = (
+        "クイックスタート専用: データベースが空ならデモ記事を作り、ローカル用の管理者ログインを用意します。"
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("bootstrap_local is for local development only (DEBUG=1).")
+            raise CommandError("bootstrap_local はローカル開発専用です（DEBUG=1 のときだけ使えます）。")
         if Article.objects.exists():
             self.stdout.write("記事があるため、デモ記事は作成しません。")
         else:

@@ -17,13 +17,16 @@ class DryRun(Exception):
 
 
 def collect(paths):
+    """(file, key) pairs: the key is the file's path below the directory named,
+    so drafts/x.md and posts/x.md stay two articles."""
     files = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            files += [(file, file.relative_to(path).as_posix()) for file in found]
         elif path.is_file():
-            files.append(path)
+            files.append((path, path.name))
         else:
             raise CommandError(f"{path}: ファイルもディレクトリも見つかりません。")
     return files
@@ -41,9 +44,9 @@ class Command(BaseCommand):
         files = collect(paths)
         counts = {"created": 0, "updated": 0, "failed": 0}
         progress = tqdm(files, unit="件", file=sys.stderr, disable=len(files) < 20 or not sys.stderr.isatty())
-        for path in progress:
+        for path, key in progress:
             try:
-                post = read_post(path)
+                post = read_post(path, source_key=key)
                 with transaction.atomic():
                     result = import_post(post, status=status)
                     if dry_run:

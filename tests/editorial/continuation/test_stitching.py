@@ -95,3 +95,21 @@ def test_cutting_into_overlapping_segments_and_stitching_gives_the_text_back(cas
     body, joins = stitch_all(segments)
     assert body == text
     assert not any(join.flagged for join in joins)
+
+
+def test_a_slip_at_the_end_leaves_no_stray_character():
+    parent = "利益率の改善は、主に価格転嫁の進展によるものと考えられる"
+    text, join = stitch(parent, "価格転嫁の進展によるものと考えられた。そして次の話題へ")
+    assert text == parent + "。そして次の話題へ"
+    assert join.fuzzy
+
+
+def test_half_width_katakana_with_sound_marks_matches_full_width():
+    assert (
+        stitch("彼はそう言った。パパは言った", "ﾊﾟﾊﾟは言った。そして")[0]
+        == "彼はそう言った。パパは言った。そして"
+    )
+    assert (
+        stitch("彼はそう言った。ﾊﾟﾊﾟは言った", "パパは言った。そして")[0]
+        == "彼はそう言った。ﾊﾟﾊﾟは言った。そして"
+    )

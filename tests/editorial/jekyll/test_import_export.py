@@ -258,3 +258,45 @@ def test_export_filters_by_status(tmp_path):
     out = tmp_path / "out"
     call_command("export_jekyll", str(out), "--status", "draft", stdout=StringIO())
     assert [p.name for p in out.iterdir()] == ["2024-01-01-下書き.md"]
+
+
+def test_reimport_keeps_the_stage_editors_gave_the_article(tmp_path, editor):
+    from editorial import workflow
+
+    front = "title: 取り込んだ記事\ndate: 2024-01-01\nexcerpt: 要点。\ncategories: 投資分析"
+    path = post(tmp_path, "a.md", front + "\npublished: false")
+    assert run(path)[0]
+    article = Article.objects.get()
+    article.tags.set(["AI"])
+    workflow.submit(article, by=editor)
+    post(tmp_path, "a.md", front)  # now says published
+    assert run(path)[0]
+    article.refresh_from_db()
+    assert article.status == S.REVIEW
+    assert not Article.objects.published().exists()
+
+
+def test_unsafe_file_name_slug_is_made_safe(tmp_path):
+    post(tmp_path, "2024-01-01-my post.v2.md", "title: 名前の確認")
+    assert run(tmp_path)[0]
+    article = Article.objects.get()
+    assert article.slug == "my-postv2"
+    assert article.get_absolute_url() == "/articles/my-postv2/"
+
+
+def test_same_file_name_in_two_directories_is_two_articles(tmp_path):
+    for folder in ("_drafts", "_posts"):
+        (tmp_path / folder).mkdir()
+        post(tmp_path / folder, "note.md", f"title: {folder} の記事\ndate: 2024-01-01")
+    assert run(tmp_path)[0]
+    assert Article.objects.count() == 2
+
+
+def test_scheduled_status_needs_a_date_and_names_have_a_limit(tmp_path):
+    post(tmp_path, "nodate.md", "title: 日付なし")
+    ok, _, err = run(tmp_path / "nodate.md", "--status", "scheduled")
+    assert not ok and "date が必要です" in err
+    post(tmp_path, "longtag.md", "title: 長いタグ\ntags: [" + "あ" * 101 + "]")
+    ok, _, err = run(tmp_path / "longtag.md")
+    assert not ok and "tags の「" in err and "長すぎます" in err
+    assert not Article.objects.exists()
