@@ -139,7 +139,9 @@ def test_admin_schedule_lists_upcoming_articles_by_day_in_tokyo(client, editor, 
     assert "公開予定の一覧" in client.get(reverse("admin:articles_article_changelist")).content.decode()
 
 
-def test_cached_listing_is_refreshed_when_the_scheduler_publishes(client, author, django_capture_on_commit_callbacks):
+def test_cached_listing_is_refreshed_when_the_scheduler_publishes(
+    client, author, django_capture_on_commit_callbacks
+):
     from django.urls import reverse
 
     make_scheduled_articles(1, at=timezone.now() - timedelta(seconds=1), author=author)
