@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,9 +19,9 @@ from articles.models import Article, ArticleAuthor, Author, Category
 from . import previews, revisions, scheduling, workflow
 from .checks import review_findings
 from .continuation import segments as continuation
+from .continuation.panel import highlighted_join, tree
 from .continuation.stitching import find_overlap
 from .continuation.truncation import is_truncated
-from .continuation.views import highlighted_join, tree
 from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm
@@ -163,12 +163,8 @@ class ArticleAdmin(admin.ModelAdmin):
         content_changed = not change or form.has_changed() or any(fs.has_changed() for fs in formsets)
         if not content_changed:
             return
-        if change:
-            Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
-            article.refresh_from_db(fields=["version"])
-        revisions.record_revision(article, by=request.user)
         previous_stage = article.get_status_display()
-        if workflow.content_saved(article, by=request.user):
+        if revisions.commit_content_change(article, by=request.user, bump=change):
             messages.warning(
                 request,
                 f"ステージが「{previous_stage}」から「{article.get_status_display()}」に変わりました。",

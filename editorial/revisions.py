@@ -44,6 +44,17 @@ def record_revision(article, *, by, note="") -> Revision:
     )
 
 
+def commit_content_change(article, *, by, note="", bump=True) -> bool:
+    """What follows every save of an article's content: the next version, a
+    revision, and what the change means for the stage (see
+    ``workflow.content_saved``). Returns True if the stage moved."""
+    if bump:
+        Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+        article.refresh_from_db(fields=["version"])
+    record_revision(article, by=by, note=note)
+    return workflow.content_saved(article, by=by)
+
+
 def restore_revision(article, revision, *, by) -> Revision:
     """Make ``revision``'s content current again, as a new revision."""
     if revision.article_id != article.pk:
@@ -55,9 +66,7 @@ def restore_revision(article, revision, *, by) -> Revision:
         locked.title = revision.title
         locked.body = revision.body
         locked.excerpt = revision.excerpt
-        locked.version = F("version") + 1
         locked.save()
-        locked.refresh_from_db()
         metadata = revision.metadata
         if "tags" in metadata:
             locked.tags.set(metadata["tags"])
@@ -67,10 +76,9 @@ def restore_revision(article, revision, *, by) -> Revision:
             locked.article_authors.all().delete()
             for position, author_id in enumerate(metadata["authors"]):
                 ArticleAuthor.objects.create(article=locked, author_id=author_id, position=position)
-        restored = record_revision(locked, by=by, note=f"第{revision.version}版から復元")
-        workflow.content_saved(locked, by=by)
+        commit_content_change(locked, by=by, note=f"第{revision.version}版から復元")
     article.refresh_from_db()
-    return restored
+    return Revision.objects.filter(article=article).first()
 
 
 @dataclass

@@ -10,11 +10,10 @@ first and the report says so.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
 
 from articles.models import Article
 
-from .. import revisions, workflow
+from .. import revisions
 from ..exceptions import NotPermitted, WorkflowError
 from ..models import Revision, Segment, SegmentPath
 from ..roles import may_edit_content
@@ -149,11 +148,8 @@ def _write_body(article, assembly: Assembly, *, by, note) -> AssemblyReport:
     state.save(update_fields=["assembled_body"])
     if report.changed:
         article.body = assembly.body
-        article.version = F("version") + 1
         article.save()
-        article.refresh_from_db()
-        revisions.record_revision(article, by=by, note=note)
-        workflow.content_saved(article, by=by)
+        revisions.commit_content_change(article, by=by, note=note)
     return report
 
 

@@ -1,4 +1,4 @@
-"""The continuation panel's data: the segment tree, its joins and alternatives."""
+"""What the admin's continuation panel shows: the segment tree, its joins and alternatives."""
 
 from dataclasses import dataclass
 
