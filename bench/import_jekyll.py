@@ -7,7 +7,11 @@ whole directory against a fresh PostgreSQL database.
 
     .venv/bin/python bench/import_jekyll.py [--files 10000]
 
-Prints a Markdown table row for docs/benchmarks.md.
+In the same run it imports --baseline files (default 2,000) whose bodies are
+the same kind of text in a single pass, so the cost of the passes (parent
+detection and stitching) shows as a ratio on the same machine.
+
+Prints Markdown table rows for docs/benchmarks.md.
 """
 
 import argparse
@@ -45,8 +49,10 @@ def paragraph(rng):
     return "".join(sentence(rng) for _ in range(rng.randint(2, 5)))
 
 
-def body_in_passes(rng):
+def body_in_passes(rng, *, single=False):
     text = "\n\n".join(paragraph(rng) for _ in range(rng.randint(8, 14)))
+    if single:
+        return text + "\n"
     passes, start = [], 0
     count = rng.randint(3, 5)
     for index in range(count):
@@ -64,7 +70,7 @@ def body_in_passes(rng):
     return "\n---END---\n".join(passes) + "\n---END---\n"
 
 
-def generate(directory: Path, files: int, seed: int = 7):
+def generate(directory: Path, files: int, seed: int = 7, *, single=False):
     rng = random.Random(seed)
     for number in range(files):
         title = "".join(rng.choice(KANJI + KANA) for _ in range(rng.randint(10, 24)))
@@ -73,7 +79,9 @@ def generate(directory: Path, files: int, seed: int = 7):
             f'{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00 +0900\ncategories: ["投資分析"]\n'
             f'tags: ["AI", "半導体"]\nauthor: "ALLFORCES編集部"\nexcerpt: "{title}の要点。"\n---\n\n'
         )
-        (directory / f"{number:05d}_bench.md").write_text(front + body_in_passes(rng), encoding="utf-8")
+        (directory / f"{number:05d}_bench.md").write_text(
+            front + body_in_passes(rng, single=single), encoding="utf-8"
+        )
 
 
 def manage(*args, env):
@@ -82,14 +90,30 @@ def manage(*args, env):
     )
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--files", type=int, default=10_000)
-    options = parser.parse_args()
-
+def fresh_database():
     with psycopg.connect(SERVER, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
         connection.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def timed_import(files, *, single, env):
+    fresh_database()
+    manage("migrate", "--noinput", env=env)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        generate(directory, files, single=single)
+        started = time.perf_counter()
+        result = manage("import_jekyll", str(directory), env=env)
+        elapsed = time.perf_counter() - started
+    print(result.stdout.strip(), file=sys.stderr)
+    return elapsed / files
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--baseline", type=int, default=2_000)
+    options = parser.parse_args()
     env = {
         **os.environ,
         "DATABASE_URL": SERVER.rsplit("/", 1)[0] + f"/{BENCH_DB}",
@@ -97,19 +121,20 @@ def main():
         "CELERY_BROKER_URL": "memory://",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
-    manage("migrate", "--noinput", env=env)
-    with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
-        generate(directory, options.files)
-        started = time.perf_counter()
-        result = manage("import_jekyll", str(directory), env=env)
-        elapsed = time.perf_counter() - started
-    print(result.stdout.strip())
-    print(
-        f"| import_jekyll, {options.files:,} files, 3-5 passes each | {elapsed:.1f} s | "
-        f"{elapsed / options.files * 1000:.1f} ms/file | {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, PostgreSQL local |"
+    passes = timed_import(options.files, single=False, env=env)
+    single = timed_import(options.baseline, single=True, env=env)
+    machine = (
+        f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, local PostgreSQL"
     )
+    print("| files | per file | total |")
+    print("| --- | --- | --- |")
+    print(
+        f"| {options.files:,} files in 3-5 passes | {passes * 1000:.1f} ms | {passes * options.files:.0f} s |"
+    )
+    print(
+        f"| {options.baseline:,} files in one pass (baseline) | {single * 1000:.1f} ms | {single * options.baseline:.0f} s |"
+    )
+    print(f"\nPasses cost {passes / single:.2f}x a single-pass file. Machine: {machine}.")
 
 
 if __name__ == "__main__":

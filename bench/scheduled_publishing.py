@@ -10,7 +10,7 @@ compared as ratios on the same (noisy) machine:
 3. spread, periodic sweep only (armed sweeps off): the same load, to show what
    the armed sweeps buy;
 4. outage: all workers stopped for 60 s while 1,000 articles fall due, then
-   restarted; time from the workers being ready until the last is live.
+   restarted; time from the first worker being ready until the last is live.
 
     .venv/bin/python bench/scheduled_publishing.py
 
@@ -172,14 +172,15 @@ def main():
             start = datetime.now(UTC)
             schedule([start + timedelta(seconds=5 + 50 * n / COUNT) for n in range(COUNT)], "outage")
             time.sleep(60)
-            with celery("worker", "worker1-outage", logs) as _, celery("worker", "worker2-outage", logs):
-                restarted = time.monotonic()
-                done = wait_all_published("outage")
+            with celery("worker", "worker1-outage", logs):
+                restarted = time.monotonic()  # the first worker back is ready
+                with celery("worker", "worker2-outage", logs):
+                    done = wait_all_published("outage")
     print("| scenario | median lateness | p99 | max | duplicates |")
     print("| --- | --- | --- | --- | --- |")
     print("\n".join(results))
     print(
-        f"\nAfter a 60 s outage of all workers: 1,000 overdue articles live {done - restarted:.2f} s after the workers were ready."
+        f"\nAfter a 60 s outage of all workers: 1,000 overdue articles live {done - restarted:.2f} s after the first worker was ready."
     )
     print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
 

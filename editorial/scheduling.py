@@ -63,6 +63,11 @@ def publish_due(*, batch_size: int | None = None) -> int:
             return total
 
 
+def waiting_for(moment: datetime) -> bool:
+    """Whether articles meant for ``moment`` are still scheduled (not yet due by the database clock)."""
+    return Article.objects.filter(status=Article.Status.SCHEDULED, publish_at__lte=moment).exists()
+
+
 def moments_due_soon(within: timedelta) -> list[datetime]:
     """The distinct publish times of articles due within ``within`` from now."""
     now = timezone.now()

@@ -5,7 +5,7 @@ describes exactly that event; a missing row means there is nothing to do.
 They are queued only after the transaction commits (``delay_on_commit``).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from celery.signals import worker_ready
@@ -58,15 +58,26 @@ def sweep_when_a_worker_starts(sender, **kwargs):
 
 
 @shared_task(name="editorial.sweep_due_articles", acks_late=True, ignore_result=True)
-def sweep_due_articles():
+def sweep_due_articles(armed_for=None):
     """Publish one batch of due articles, hand the rest to another sweep, and
-    arm sweeps for the moments due before the next periodic one."""
+    arm sweeps for the moments due before the next periodic one.
+
+    An armed sweep (``armed_for``, an ISO time) that wakes a little before
+    its moment by the database's clock looks again shortly after, so clock
+    skew between hosts costs milliseconds, not a sweep interval.
+    """
 
     def hand_on_the_rest(full):
         if full:
             sweep_due_articles.delay()
 
     result = scheduling.publish_batch(on_claimed=hand_on_the_rest)
+    if armed_for is not None and not result.more_due:
+        moment = datetime.fromisoformat(armed_for)
+        if scheduling.waiting_for(moment) and timezone.now() < moment + ARMED_SWEEP_GRACE:
+            sweep_due_articles.apply_async(
+                args=(armed_for,), countdown=0.05, expires=moment + ARMED_SWEEP_GRACE
+            )
     arm_sweeps(scheduling.moments_due_soon(settings.SWEEP_LOOKAHEAD))
     return result.published
 
@@ -77,7 +88,9 @@ def arm_sweeps(moments):
         return
     for moment in moments:
         if scheduling.claim_arming(moment):
-            sweep_due_articles.apply_async(eta=moment, expires=moment + ARMED_SWEEP_GRACE)
+            sweep_due_articles.apply_async(
+                args=(moment.isoformat(),), eta=moment, expires=moment + ARMED_SWEEP_GRACE
+            )
 
 
 def arm_if_soon(moment):

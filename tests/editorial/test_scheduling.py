@@ -149,3 +149,24 @@ def test_cached_listing_is_refreshed_when_the_scheduler_publishes(
     with django_capture_on_commit_callbacks(execute=True):
         scheduling.publish_due()
     assert "予約記事 0" in client.get(reverse("articles:home")).content.decode()
+
+
+def test_an_armed_sweep_that_wakes_before_its_moment_looks_again(author, settings):
+    import json
+
+    import redis
+
+    moment = timezone.now() + timedelta(seconds=2)
+    make_scheduled_articles(1, at=moment, author=author)
+    scheduling.claim_arming(moment)  # already armed: only the second look may be queued
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    broker.delete(queue)
+
+    assert tasks.sweep_due_articles(armed_for=moment.isoformat()) == 0
+
+    queued = [json.loads(message) for message in broker.lrange(queue, 0, -1)]
+    assert [m["headers"]["task"] for m in queued] == ["editorial.sweep_due_articles"]
+    assert queued[0]["headers"]["eta"] is not None  # a short countdown, not an immediate run
+    assert moment.isoformat() in queued[0]["headers"]["argsrepr"]
+    broker.delete(queue)
