@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "markdownx",
     "articles",
@@ -192,6 +193,9 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 0), "quality": 85}
 TAGGIT_CASE_INSENSITIVE = True
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+FEED_ITEMS = env.int("FEED_ITEMS", default=30)
+# Feeds carry the whole sanitised article, or only its excerpt.
+FEED_FULL_TEXT = env.bool("FEED_FULL_TEXT", default=False)
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.sitemaps import ArticleSitemap, CategorySitemap
+
 from .health import healthz
+
+SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
 admin.site.site_header = "ALLFORCES 編集室"
 admin.site.site_title = "ALLFORCES 編集室"
@@ -10,6 +15,7 @@ admin.site.index_title = "記事の編集と公開"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("editorial/", include("editorial.urls")),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

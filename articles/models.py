@@ -59,10 +59,15 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+def published_q(prefix=""):
+    """The condition for "a reader may see it", for use across a relation (``prefix="articles__"``)."""
+    return models.Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": Now()})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles a reader may see: published, and live by the database clock."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=Now())
+        return self.filter(published_q())
 
     def for_listing(self):
         return self.prefetch_related(

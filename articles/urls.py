@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 from .converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -13,4 +13,15 @@ urlpatterns = [
     path("category/<uslug:slug>/", views.CategoryView.as_view(), name="category"),
     path("author/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+    path("archive/<int:year>/", views.ArchiveView.as_view(), name="archive_year"),
+    path("archive/<int:year>/<int:month>/", views.ArchiveView.as_view(), name="archive_month"),
+    path("feeds/rss/", feeds.LatestArticlesRss(), name="feed_rss"),
+    path("feeds/atom/", feeds.LatestArticlesAtom(), name="feed_atom"),
+    path("category/<uslug:slug>/rss/", feeds.CategoryRss(), name="category_rss"),
+    path("category/<uslug:slug>/atom/", feeds.CategoryAtom(), name="category_atom"),
+    path("tag/<uslug:slug>/rss/", feeds.TagRss(), name="tag_rss"),
+    path("tag/<uslug:slug>/atom/", feeds.TagAtom(), name="tag_atom"),
+    path("author/<uslug:slug>/rss/", feeds.AuthorRss(), name="author_rss"),
+    path("author/<uslug:slug>/atom/", feeds.AuthorAtom(), name="author_atom"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

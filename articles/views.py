@@ -1,5 +1,11 @@
+import json
+
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -31,6 +37,34 @@ class ArticleDetailView(DetailView):
         # Anything not published is a 404, never a 403: its existence must not leak.
         return Article.objects.published().for_listing()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = news_article_json_ld(self.request, self.object)
+        return context
+
+
+def news_article_json_ld(request, article):
+    """schema.org NewsArticle for search engines, safe inside a <script> element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.excerpt,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "inLanguage": "ja",
+        "author": [
+            {"@type": "Organization" if author.is_team else "Person", "name": author.name}
+            for author in article.ordered_authors
+        ],
+        "publisher": {"@type": "Organization", "name": "ALLFORCES"},
+        "keywords": [tag.name for tag in article.tags.all()],
+    }
+    encoded = json.dumps(data, ensure_ascii=False)
+    # "<", ">" and "&" escaped so no text in an article can close the script element.
+    return mark_safe(encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
 
 class _FilteredListView(ArticleListView):
     """A list of published articles narrowed to one category, author or tag."""
@@ -46,22 +80,53 @@ class _FilteredListView(ArticleListView):
         context = super().get_context_data(**kwargs)
         context["subject"] = self.subject
         context["heading_label"] = self.heading_label
+        context["scoped_feeds"] = {
+            kind: reverse(f"articles:{self.feed_prefix}_{kind}", kwargs={"slug": self.subject.slug})
+            for kind in ("rss", "atom")
+        }
         return context
 
 
 class CategoryView(_FilteredListView):
     model = Category
+    feed_prefix = "category"
     lookup = "categories"
     heading_label = "カテゴリー"
 
 
 class AuthorView(_FilteredListView):
     model = Author
+    feed_prefix = "author"
     lookup = "authors"
     heading_label = "著者"
 
 
 class TagView(_FilteredListView):
     model = Tag
+    feed_prefix = "tag"
     lookup = "tags"
     heading_label = "タグ"
+
+
+class ArchiveView(ArticleListView):
+    """Published articles of one year, or one month, in Tokyo time."""
+
+    def get_queryset(self):
+        self.year, self.month = self.kwargs["year"], self.kwargs.get("month")
+        if not 2000 <= self.year <= 2100 or (self.month is not None and not 1 <= self.month <= 12):
+            raise Http404("その年月のアーカイブはありません。")
+        articles = super().get_queryset().filter(published_at__year=self.year)
+        return articles.filter(published_at__month=self.month) if self.month else articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["subject"] = f"{self.year}年{self.month}月" if self.month else f"{self.year}年"
+        context["heading_label"] = "アーカイブ"
+        return context
+
+
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /editorial/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from taggit.models import Tag
+
+from .models import Article, Author, Category
+
+
+class LatestArticlesRss(Feed):
+    """The whole site; subclasses narrow it to a category, a tag or an author."""
+
+    description = "投資とテクノロジーの分析メディア ALLFORCES の新着記事"
+
+    def title(self, obj=None):
+        return f"ALLFORCES: {obj}" if obj else "ALLFORCES"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj else reverse("articles:home")
+
+    def narrow(self, articles, obj):
+        return articles
+
+    def items(self, obj=None):
+        articles = Article.objects.published().for_listing().order_by("-published_at", "-id")
+        return self.narrow(articles, obj)[: settings.FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.rendered_body if settings.FEED_FULL_TEXT else item.excerpt or item.title
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return "、".join(author.name for author in item.ordered_authors)
+
+    def item_categories(self, item):
+        return [category.name for category in item.categories.all()] + [tag.name for tag in item.tags.all()]
+
+
+class LatestArticlesAtom(LatestArticlesRss):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesRss.description
+
+
+def _scoped(model, lookup, page):
+    class ScopedRss(LatestArticlesRss):
+        def get_object(self, request, slug):
+            return get_object_or_404(model, slug=slug)
+
+        def link(self, obj=None):
+            return reverse(f"articles:{page}", kwargs={"slug": obj.slug})
+
+        def narrow(self, articles, obj):
+            return articles.filter(**{lookup: obj})
+
+    class ScopedAtom(ScopedRss):
+        feed_type = Atom1Feed
+        subtitle = LatestArticlesRss.description
+
+    return ScopedRss, ScopedAtom
+
+
+CategoryRss, CategoryAtom = _scoped(Category, "categories", "category")
+TagRss, TagAtom = _scoped(Tag, "tags", "tag")
+AuthorRss, AuthorAtom = _scoped(Author, "authors", "author")

@@ -1,0 +1,127 @@
+import json
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_article, make_author
+
+pytestmark = pytest.mark.django_db
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@pytest.fixture
+def live_and_hidden(author, category):
+    live = make_article(
+        title="公開記事",
+        excerpt="公開記事の要約",
+        authors=[author],
+        categories=[category],
+        tags=["AI"],
+        published=True,
+    )
+    make_article(title="下書き記事", authors=[author], categories=[category], tags=["AI"])
+    make_article(
+        title="予約記事",
+        authors=[author],
+        categories=[category],
+        tags=["AI"],
+        published=True,
+        published_at=timezone.now() + timedelta(hours=1),
+    )
+    return live
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("feed_rss", {}),
+        ("feed_atom", {}),
+        ("category_rss", {"slug": "investment"}),
+        ("category_atom", {"slug": "investment"}),
+        ("tag_rss", {"slug": "ai"}),
+        ("tag_atom", {"slug": "ai"}),
+        ("author_rss", {"slug": "allforces-editors"}),
+        ("author_atom", {"slug": "allforces-editors"}),
+    ],
+)
+def test_feeds_list_only_published_articles(client, live_and_hidden, name, kwargs):
+    response = client.get(reverse(f"articles:{name}", kwargs=kwargs))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "公開記事" in body and "公開記事の要約" in body
+    assert "下書き記事" not in body and "予約記事" not in body
+
+
+def test_feed_of_an_unknown_category_is_a_404(client):
+    assert client.get(reverse("articles:category_rss", kwargs={"slug": "nothing"})).status_code == 404
+
+
+def test_full_text_feed_is_sanitised(client, author, settings):
+    settings.FEED_FULL_TEXT = True
+    make_article(title="全文", body="本文<script>alert(1)</script>です。", authors=[author], published=True)
+    body = client.get(reverse("articles:feed_rss")).content.decode()
+    assert "本文" in body and "<script>alert" not in body and "&lt;script&gt;alert" not in body
+
+
+def test_pages_announce_their_feeds(client, live_and_hidden, category):
+    home = client.get(reverse("articles:home")).content.decode()
+    assert 'type="application/rss+xml"' in home and 'href="/feeds/atom/"' in home
+    page = client.get(category.get_absolute_url()).content.decode()
+    assert 'href="/category/investment/rss/"' in page
+
+
+def test_sitemap_has_published_articles_with_lastmod(client, live_and_hidden):
+    body = client.get("/sitemap.xml").content.decode()
+    assert f"http://testserver{live_and_hidden.get_absolute_url()}" in body
+    assert body.count("<url>") == 2  # the article and its category
+    assert "<lastmod>" in body
+    assert "%E4%B8%8B%E6%9B%B8%E3%81%8D" not in body  # 下書き
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in body and "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_month_and_year_archives_use_tokyo_dates(client, author):
+    # 2025-01-31 23:30 in Tokyo is still January there (but 14:30 UTC).
+    january = make_article(
+        title="一月の記事",
+        authors=[author],
+        published=True,
+        published_at=datetime(2025, 1, 31, 23, 30, tzinfo=TOKYO),
+    )
+    make_article(
+        title="二月の記事",
+        authors=[author],
+        published=True,
+        published_at=datetime(2025, 2, 1, 9, 0, tzinfo=TOKYO),
+    )
+    month = client.get(reverse("articles:archive_month", kwargs={"year": 2025, "month": 1}))
+    assert list(month.context["articles"]) == [january]
+    assert "2025年1月" in month.content.decode()
+    year = client.get(reverse("articles:archive_year", kwargs={"year": 2025}))
+    assert len(year.context["articles"]) == 2
+    assert client.get("/archive/2025/13/").status_code == 404
+
+
+def test_article_page_has_open_graph_canonical_and_json_ld(client, author):
+    article = make_article(
+        title="</script><script>alert(1)</script>",
+        excerpt="要約",
+        authors=[author, make_author(name="佐伯 遥")],
+        published=True,
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<meta property="og:type" content="article">' in html
+    assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in html
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
+    data = json.loads(ld)
+    assert data["@type"] == "NewsArticle" and data["headline"] == article.title
+    assert [a["@type"] for a in data["author"]] == ["Organization", "Person"]
+    assert "<script>alert" not in html
