@@ -5,6 +5,8 @@ trusted: nh3 keeps only the tags, attributes and URL schemes listed below.
 The admin's live preview uses the same function (``MARKDOWNX_MARKDOWNIFY_FUNCTION``).
 """
 
+from dataclasses import dataclass
+
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
@@ -34,9 +36,11 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc"]
 MARKDOWN_EXTENSION_CONFIGS = {
-    "toc": {"slugify": slugify_unicode, "permalink": False},
+    "toc": {"slugify": slugify_unicode, "permalink": "#", "permalink_title": "この見出しへのリンク"},
     "extra": {"tables": {"use_align_attribute": True}},
 }
+# Articles with at least this many section headings get a table of contents.
+TOC_MIN_HEADINGS = 3
 
 
 def sanitise_html(html: str) -> str:
@@ -46,17 +50,28 @@ def sanitise_html(html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
+        allowed_classes={"a": {"headerlink"}},
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
 
 
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: list  # [{"id", "name", "level", "children"}], from the body's h2/h3 headings
+
+
+def render(text: str) -> Rendered:
+    """Render an article body (Markdown) to sanitised HTML and its headings."""
+    converter = markdown.Markdown(
+        extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_EXTENSION_CONFIGS, output_format="html"
+    )
+    html = sanitise_html(converter.convert(text or ""))
+    sections = [token for token in converter.toc_tokens if token["level"] == 2]
+    return Rendered(html=html, toc=sections if len(sections) >= TOC_MIN_HEADINGS else [])
+
+
 def render_markdown(text: str) -> str:
     """Render an article body (Markdown) to sanitised HTML, safe to mark safe."""
-    html = markdown.markdown(
-        text or "",
-        extensions=MARKDOWN_EXTENSIONS,
-        extension_configs=MARKDOWN_EXTENSION_CONFIGS,
-        output_format="html",
-    )
-    return sanitise_html(html)
+    return render(text).html

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
@@ -6,7 +8,7 @@ from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 
-from .markdown import render_markdown
+from .markdown import render
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
 
 
@@ -157,9 +159,25 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @property
+    def rendered(self):
+        # Rendered once per body: the page uses both the HTML and the headings.
+        cached = getattr(self, "_rendered", None)
+        if cached is None or cached[0] != self.body:
+            self._rendered = cached = (self.body, render(self.body))
+        return cached[1]
+
+    @property
     def rendered_body(self) -> str:
-        # Safe to mark: render_markdown sanitises with an allow-list.
-        return mark_safe(render_markdown(self.body))
+        # Safe to mark: render() sanitises with an allow-list.
+        return mark_safe(self.rendered.html)
+
+    @property
+    def table_of_contents(self):
+        return self.rendered.toc
+
+    @property
+    def edited_after_publication(self) -> bool:
+        return bool(self.published_at and self.updated_at - self.published_at > timedelta(minutes=10))
 
     @property
     def ordered_authors(self):

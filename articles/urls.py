@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.decorators.http import condition
 
 from . import feeds, views
 from .converters import UnicodeSlugConverter
@@ -9,7 +10,11 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="home"),
-    path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path(
+        "articles/<uslug:slug>/",
+        condition(last_modified_func=views.article_last_modified)(views.ArticleDetailView.as_view()),
+        name="detail",
+    ),
     path("category/<uslug:slug>/", views.CategoryView.as_view(), name="category"),
     path("author/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),

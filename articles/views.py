@@ -1,6 +1,7 @@
 import json
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -39,8 +40,43 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = news_article_json_ld(self.request, self.object)
+        article = self.object
+        context["structured_data"] = news_article_json_ld(self.request, article)
+        published = Article.objects.published().only("title", "slug", "published_at")
+        context["previous_article"] = (
+            published.filter(published_at__lt=article.published_at).order_by("-published_at", "-id").first()
+        )
+        context["next_article"] = (
+            published.filter(published_at__gt=article.published_at).order_by("published_at", "id").first()
+        )
+        context["related_articles"] = related_articles(article)
         return context
+
+
+RELATED_ARTICLES = 4
+
+
+def related_articles(article):
+    """Published articles sharing the most tags and categories, in one query."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    category_ids = [category.pk for category in article.categories.all()]
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .annotate(
+            shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True)
+            + Count("categories", filter=Q(categories__in=category_ids), distinct=True)
+        )
+        .filter(shared__gt=0)
+        .only("title", "slug", "published_at")
+        .order_by("-shared", "-published_at")[:RELATED_ARTICLES]
+    )
+
+
+def article_last_modified(request, slug):
+    """For conditional GET: when the published article last changed, or None (a 404)."""
+    article = Article.objects.published().filter(slug=slug).only("updated_at", "published_at").first()
+    return max(article.updated_at, article.published_at) if article else None
 
 
 def news_article_json_ld(request, article):

@@ -37,9 +37,13 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def clear_cache():
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     cache.clear()
+    # taggit looks up a content type once per process; start each test cold so
+    # query counts do not depend on which tests ran before.
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_article_page_shows_sanitised_body_and_metadata(author, category, client
     assert response.status_code == 200
     assert '<html lang="ja">' in html
     assert '<h1 class="article-title">推論モデルの台頭</h1>' in html
-    assert '<h2 id="はじめに">はじめに</h2>' in html
+    assert '<h2 id="はじめに">はじめに<a class="headerlink" href="#はじめに"' in html
     assert "<script>alert(1)" not in html
     assert "ALLFORCES編集部" in html and "投資分析" in html and "チップ" in html
     assert "1分で読めます" in html
@@ -70,8 +71,8 @@ def test_article_page_shows_sanitised_body_and_metadata(author, category, client
 
 
 def test_article_page_query_count(published_article, client, django_assert_num_queries):
-    # article, authors, categories, tags
-    with django_assert_num_queries(4):
+    # last-modified, article, authors, categories, tags, previous, next, related
+    with django_assert_num_queries(8):
         assert client.get(published_article.get_absolute_url()).status_code == 200
 
 
@@ -108,3 +109,124 @@ def test_healthz_answers_without_the_database(client, django_assert_num_queries)
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_every_reader_page_runs_the_same_queries_for_10_or_200_articles(count, author, category, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_scheduled_articles
+
+    # 200 live articles with authors, a category and tags, built in bulk.
+    articles = make_scheduled_articles(
+        count, at=timezone.now() - timedelta(days=1), author=author, category=category
+    )
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        status="published", published_at=timezone.now()
+    )
+    for article in articles[:5]:
+        article.tags.set(["AI", "半導体"])
+    urls = [
+        reverse("articles:home"),
+        category.get_absolute_url(),
+        author.get_absolute_url(),
+        reverse("articles:tag", kwargs={"slug": "ai"}),
+        reverse("articles:archive_year", kwargs={"year": timezone.localtime().year}),
+        articles[3].get_absolute_url(),
+        reverse("articles:feed_rss"),
+    ]
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        counts.append(len(queries))
+    # The same for both sizes, and never more than 8 on any page.
+    assert max(counts) <= 8, dict(zip(urls, counts, strict=True))
+    assert counts == QUERY_COUNTS, dict(zip(urls, counts, strict=True))
+
+
+QUERY_COUNTS = [5, 6, 6, 6, 5, 8, 4]
+
+
+def test_page_ten_of_a_list_costs_what_page_one_does(author, category, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_scheduled_articles
+
+    articles = make_scheduled_articles(
+        200, at=timezone.now() - timedelta(days=1), author=author, category=category
+    )
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        status="published", published_at=timezone.now()
+    )
+    counts = []
+    for page in (1, 10):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("articles:home"), {"page": page})
+        assert len(response.context["articles"]) == 20
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_article_page_links_previous_next_and_related(author, category, client):
+    now = timezone.now()
+    older = make_article(
+        title="古い記事",
+        authors=[author],
+        categories=[category],
+        published=True,
+        published_at=now - timedelta(days=3),
+    )
+    current = make_article(
+        title="今の記事",
+        authors=[author],
+        categories=[category],
+        tags=["AI", "半導体"],
+        published=True,
+        published_at=now - timedelta(days=2),
+    )
+    newer = make_article(
+        title="新しい記事",
+        authors=[author],
+        tags=["AI", "半導体"],
+        published=True,
+        published_at=now - timedelta(days=1),
+    )
+    make_article(
+        title="無関係な記事",
+        authors=[author],
+        tags=["金利"],
+        published=True,
+        published_at=now - timedelta(hours=1),
+    )
+    make_article(title="下書きの関連", authors=[author], categories=[category], tags=["AI"])
+    response = client.get(current.get_absolute_url())
+    assert response.context["previous_article"] == older
+    assert response.context["next_article"] == newer
+    # Two shared tags outrank one shared category; drafts and unrelated articles never appear.
+    assert response.context["related_articles"] == [newer, older]
+
+
+def test_long_article_has_a_table_of_contents_and_an_updated_date(author, client):
+    body = "\n\n".join(f"## 第{n}節\n\n本文です。" for n in range(1, 4))
+    article = make_article(
+        title="長い記事",
+        body=body,
+        authors=[author],
+        published=True,
+        published_at=timezone.now() - timedelta(days=1),
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<nav class="toc" aria-label="目次">' in html and '<a href="#第2節">第2節</a>' in html
+    assert "更新）" in html
+
+
+def test_article_answers_conditional_get(published_article, client):
+    first = client.get(published_article.get_absolute_url())
+    assert first.status_code == 200 and first.has_header("Last-Modified")
+    again = client.get(
+        published_article.get_absolute_url(), headers={"if-modified-since": first["Last-Modified"]}
+    )
+    assert again.status_code == 304
