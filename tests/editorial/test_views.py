@@ -35,7 +35,7 @@ def test_preview_is_sanitised(admin_client):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h2 id="見出し">見出し</h2>' in html
+    assert '<h2 id="見出し">見出し<a class="headerlink"' in html
     assert "onerror" not in html
 
 
