@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Now
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 
+from . import search
 from .markdown import render
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
 
@@ -125,6 +127,8 @@ class Article(models.Model):
         "読了時間（分）", default=1, editable=False, help_text="本文から自動で計算されます。"
     )
     version = models.PositiveIntegerField("版", default=1, editable=False)
+    search_text = models.TextField(editable=False, blank=True, default="", db_default="")
+    search_vector = SearchVectorField(editable=False, null=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -149,10 +153,13 @@ class Article(models.Model):
             )
         update_fields = kwargs.get("update_fields")
         # A stage change saves only its own fields; rendering the body is for content saves.
-        if update_fields is None or "body" in update_fields:
-            self.reading_time = reading_time_minutes(plain_text_from_html(self.rendered_body))
+        if update_fields is None or {"body", "title", "excerpt"} & set(update_fields):
+            plain_text = plain_text_from_html(self.rendered_body)
+            self.reading_time = reading_time_minutes(plain_text)
+            self.search_text = search.normalise(f"{self.title}\n{self.excerpt}\n{plain_text}")
+            self.search_vector = search.index_value(self.search_text)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "reading_time"}
+                kwargs["update_fields"] = {*update_fields, "reading_time", "search_text", "search_vector"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

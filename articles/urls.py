@@ -28,5 +28,6 @@ urlpatterns = [
     path("tag/<uslug:slug>/atom/", feeds.TagAtom(), name="tag_atom"),
     path("author/<uslug:slug>/rss/", feeds.AuthorRss(), name="author_rss"),
     path("author/<uslug:slug>/atom/", feeds.AuthorAtom(), name="author_atom"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from . import search
 from .cache import LISTING_TIMEOUT, listing_version
 from .models import Article, Author, Category
 
@@ -166,3 +167,20 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /editorial/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+class SearchView(ArticleListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
+        return search.search(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.query
+        context["terms"] = search.terms_of(self.query)
+        context["results"] = [
+            (article, search.snippet(article.search_text, self.query)) for article in context["articles"]
+        ]
+        return context

@@ -4,6 +4,7 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -119,13 +120,22 @@ def test_redis_restarted_while_articles_are_due_loses_nothing(tmp_path, writer, 
         50, at=timezone.now() + timedelta(seconds=3), author=writer.author_profile
     )
     try:
-        with running_worker(extra_env=broker), running_beat(tmp_path, extra_env=broker):
+        with ExitStack() as processes:
+            worker = processes.enter_context(running_worker(extra_env=broker))
+            processes.enter_context(running_beat(tmp_path, extra_env=broker))
             redis.terminate()
             redis.wait()
             time.sleep(5)  # the articles fall due while the broker is down
             assert still_scheduled() == 50
             redis = _start_redis(port, tmp_path)
             restarted = time.monotonic()
+            time.sleep(1)
+            if worker.poll() is not None:
+                # kombu can end the worker ("Unrecoverable error") when Redis vanishes
+                # while it holds unacknowledged messages; production runs workers under
+                # a restart policy (docker-compose.yml), which this stands in for.
+                print("worker exited when the broker went away; restarted as its supervisor would")
+                processes.enter_context(running_worker(name="restarted", extra_env=broker))
             assert wait_until(lambda: still_scheduled() == 0, timeout=60)
             recovery = time.monotonic() - restarted
     finally:
