@@ -8,8 +8,13 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "articles"
 
+
+def conditional_feed(feed):
+    return condition(last_modified_func=views.feed_last_modified)(feed)
+
+
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="home"),
+    path("", views.HomeView.as_view(), name="home"),
     path(
         "articles/<uslug:slug>/",
         condition(last_modified_func=views.article_last_modified)(views.ArticleDetailView.as_view()),
@@ -20,14 +25,14 @@ urlpatterns = [
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("archive/<int:year>/", views.ArchiveView.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.ArchiveView.as_view(), name="archive_month"),
-    path("feeds/rss/", feeds.LatestArticlesRss(), name="feed_rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtom(), name="feed_atom"),
-    path("category/<uslug:slug>/rss/", feeds.CategoryRss(), name="category_rss"),
-    path("category/<uslug:slug>/atom/", feeds.CategoryAtom(), name="category_atom"),
-    path("tag/<uslug:slug>/rss/", feeds.TagRss(), name="tag_rss"),
-    path("tag/<uslug:slug>/atom/", feeds.TagAtom(), name="tag_atom"),
-    path("author/<uslug:slug>/rss/", feeds.AuthorRss(), name="author_rss"),
-    path("author/<uslug:slug>/atom/", feeds.AuthorAtom(), name="author_atom"),
+    path("feeds/rss/", conditional_feed(feeds.LatestArticlesRss()), name="feed_rss"),
+    path("feeds/atom/", conditional_feed(feeds.LatestArticlesAtom()), name="feed_atom"),
+    path("category/<uslug:slug>/rss/", conditional_feed(feeds.CategoryRss()), name="category_rss"),
+    path("category/<uslug:slug>/atom/", conditional_feed(feeds.CategoryAtom()), name="category_atom"),
+    path("tag/<uslug:slug>/rss/", conditional_feed(feeds.TagRss()), name="tag_rss"),
+    path("tag/<uslug:slug>/atom/", conditional_feed(feeds.TagAtom()), name="tag_atom"),
+    path("author/<uslug:slug>/rss/", conditional_feed(feeds.AuthorRss()), name="author_rss"),
+    path("author/<uslug:slug>/atom/", conditional_feed(feeds.AuthorAtom()), name="author_atom"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

@@ -1,7 +1,7 @@
 import json
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -29,6 +29,29 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         context["listing_cache"] = {"version": listing_version(), "timeout": LISTING_TIMEOUT}
         return context
+
+
+class HomeView(ArticleListView):
+    """The latest articles, and on the first page the newest of each category."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["featured"] = featured_by_category()
+        return context
+
+
+def featured_by_category():
+    """(category, its newest published article) for every category that has one: two queries."""
+    newest = (
+        Article.objects.published()
+        .filter(categories=OuterRef("pk"))
+        .order_by("-published_at", "-id")
+        .values("pk")[:1]
+    )
+    categories = list(Category.objects.annotate(newest_id=Subquery(newest)).filter(newest_id__isnull=False))
+    articles = Article.objects.in_bulk([category.newest_id for category in categories])
+    return [(category, articles[category.newest_id]) for category in categories]
 
 
 class ArticleDetailView(DetailView):
@@ -184,3 +207,10 @@ class SearchView(ArticleListView):
             (article, search.snippet(article.search_text, self.query)) for article in context["articles"]
         ]
         return context
+
+
+def feed_last_modified(request, slug=None):
+    """For conditional GET on feeds: the newest change among published articles."""
+    latest = Article.objects.published().aggregate(latest=Max("updated_at"), live=Max("published_at"))
+    times = [time for time in latest.values() if time is not None]
+    return max(times) if times else None

@@ -125,3 +125,10 @@ def test_article_page_has_open_graph_canonical_and_json_ld(client, author):
     assert data["@type"] == "NewsArticle" and data["headline"] == article.title
     assert [a["@type"] for a in data["author"]] == ["Organization", "Person"]
     assert "<script>alert" not in html
+
+
+def test_feeds_answer_conditional_get(client, live_and_hidden):
+    first = client.get(reverse("articles:feed_atom"))
+    assert first.has_header("Last-Modified")
+    again = client.get(reverse("articles:feed_atom"), headers={"if-modified-since": first["Last-Modified"]})
+    assert again.status_code == 304

@@ -43,8 +43,8 @@ def test_home_query_count_does_not_grow_with_articles(author, category, client, 
             tags=["AI"],
             published=True,
         )
-    # count, page, authors, categories, tags: the same for 1 article or 20.
-    with django_assert_num_queries(5):
+    # count, page, authors, categories, tags, and two for the featured articles: the same for 1 or 20.
+    with django_assert_num_queries(7):
         response = client.get(reverse("articles:home"))
     assert response.status_code == 200
 
@@ -146,7 +146,7 @@ def test_every_reader_page_runs_the_same_queries_for_10_or_200_articles(count, a
     assert counts == QUERY_COUNTS, dict(zip(urls, counts, strict=True))
 
 
-QUERY_COUNTS = [5, 6, 6, 6, 5, 8, 4]
+QUERY_COUNTS = [7, 6, 6, 6, 5, 8, 5]
 
 
 def test_page_ten_of_a_list_costs_what_page_one_does(author, category, client):
@@ -164,7 +164,7 @@ def test_page_ten_of_a_list_costs_what_page_one_does(author, category, client):
     counts = []
     for page in (1, 10):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("articles:home"), {"page": page})
+            response = client.get(category.get_absolute_url(), {"page": page})
         assert len(response.context["articles"]) == 20
         counts.append(len(queries))
     assert counts[0] == counts[1]
@@ -230,3 +230,23 @@ def test_article_answers_conditional_get(published_article, client):
         published_article.get_absolute_url(), headers={"if-modified-since": first["Last-Modified"]}
     )
     assert again.status_code == 304
+
+
+def test_home_features_the_newest_article_of_each_category(author, category, client):
+    from tests.factories import make_category
+
+    markets = make_category(name="マーケット", slug="markets")
+    old = make_article(
+        title="古い分析",
+        authors=[author],
+        categories=[category],
+        published=True,
+        published_at=timezone.now() - timedelta(days=2),
+    )
+    new = make_article(title="新しい分析", authors=[author], categories=[category], published=True)
+    market = make_article(title="相場の話", authors=[author], categories=[markets], published=True)
+    make_article(title="下書きの相場", authors=[author], categories=[markets])
+    response = client.get(reverse("articles:home"))
+    # Categories in their editorial order (position, then name).
+    assert response.context["featured"] == [(markets, market), (category, new)]
+    assert old not in [article for _, article in response.context["featured"]]
