@@ -134,6 +134,13 @@ class ImportedSource(models.Model):
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="imported_source")
     source_key = models.CharField("元のファイル名", max_length=255, unique=True)
     layout = models.CharField("Jekyll の layout", max_length=50, default="post")
+    permalink = models.CharField(
+        "元のURL",
+        max_length=500,
+        blank=True,
+        db_index=True,
+        help_text="Jekyll サイトでのURL。ここへのアクセスは今の記事のURLへ恒久的に転送されます。",
+    )
     front_matter = models.JSONField("元の front matter", default=dict, blank=True)
     imported_at = models.DateTimeField("最後に取り込んだ日時", auto_now=True)
 

@@ -1,6 +1,14 @@
+from urllib.parse import unquote
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
@@ -11,6 +19,7 @@ from articles.markdown import render_markdown
 from articles.models import Article
 
 from . import previews
+from .models import ImportedSource
 from .uploads import CheckedImageForm
 
 TAG_SUGGESTION_LIMIT = 20
@@ -62,3 +71,16 @@ def shared_preview(request, token):
         return render(request, "editorial/preview_refused.html", {"expired": False}, status=404)
     article = get_object_or_404(Article.objects.for_listing(), pk=article_id)
     return _render_preview(request, article, banner="共有用プレビュー（未公開の内容を含みます）")
+
+
+def jekyll_permalink(request, path):
+    """Old Jekyll addresses of imported articles: a permanent redirect once the
+    article is live, the ordinary 404 otherwise (a draft's existence never leaks)."""
+    source = (
+        ImportedSource.objects.filter(permalink=f"/{unquote(path)}", article__in=Article.objects.published())
+        .select_related("article")
+        .first()
+    )
+    if source is None:
+        raise Http404("ページが見つかりません。")
+    return HttpResponsePermanentRedirect(source.article.get_absolute_url())

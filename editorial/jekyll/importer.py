@@ -122,8 +122,16 @@ def import_post(post: Post, *, status: str | None = None) -> Imported:
     )
     # The first file name an article was imported from stays its key; a file
     # exported from here and read back is found by its slug instead.
-    ImportedSource.objects.get_or_create(
+    source, created_source = ImportedSource.objects.get_or_create(
         article=article,
-        defaults={"source_key": post.source_key, "layout": post.layout, "front_matter": post.front_matter},
+        defaults={
+            "source_key": post.source_key,
+            "layout": post.layout,
+            "front_matter": post.front_matter,
+            "permalink": post.permalink,
+        },
     )
+    if not created_source and not source.permalink and post.permalink:
+        source.permalink = post.permalink
+        source.save(update_fields=["permalink"])
     return Imported(article=article, created=created, stage=stage)

@@ -56,6 +56,21 @@ class Post:
     source_key: str = ""
 
     @property
+    def permalink(self) -> str:
+        """The post's URL on the Jekyll site: ``permalink`` from the front matter, or
+        Jekyll's default ``/:categories/:year/:month/:day/:title.html``."""
+        explicit = self.front_matter.get("permalink")
+        if isinstance(explicit, str) and explicit.startswith("/"):
+            return explicit[:500]
+        if self.date is None:
+            return ""
+        match = _JEKYLL_NAME.match(self.path.stem)
+        title = match.group(4) if match else self.path.stem
+        day = self.date.astimezone(TOKYO)
+        parts = [*(category.lower() for category in self.categories), f"{day:%Y}", f"{day:%m}", f"{day:%d}"]
+        return ("/" + "/".join(parts) + f"/{title}.html")[:500]
+
+    @property
     def slug_from_name(self) -> str | None:
         """The slug in a ``YYYY-MM-DD-slug`` file name, made safe for a URL."""
         match = _JEKYLL_NAME.match(self.path.stem)

@@ -300,3 +300,23 @@ def test_scheduled_status_needs_a_date_and_names_have_a_limit(tmp_path):
     ok, _, err = run(tmp_path / "longtag.md")
     assert not ok and "tags の「" in err and "長すぎます" in err
     assert not Article.objects.exists()
+
+
+def test_old_jekyll_addresses_redirect_permanently_once_live(tmp_path, client):
+    post(
+        tmp_path,
+        "2024-05-01-chips.md",
+        "title: 半導体の記事\ndate: 2024-05-01 09:00 +0900\ncategories: [Investing]",
+    )
+    post(tmp_path, "own.md", "title: 独自URL\ndate: 2024-05-02\npermalink: /notes/own-url.html")
+    post(tmp_path, "2024-05-03-secret.md", "title: 非公開\ndate: 2024-05-03\npublished: false")
+    assert run(tmp_path)[0]
+    chips = Article.objects.get(title="半導体の記事")
+    response = client.get("/investing/2024/05/01/chips.html")
+    assert response.status_code == 301 and response["Location"] == chips.get_absolute_url()
+    assert (
+        client.get("/notes/own-url.html")["Location"]
+        == Article.objects.get(title="独自URL").get_absolute_url()
+    )
+    assert client.get("/2024/05/03/secret.html").status_code == 404  # a draft's old address
+    assert client.get("/nothing/here.html").status_code == 404
