@@ -90,3 +90,43 @@ def test_continuation_panel_in_the_browser(page, live_server, ready_article, edi
     assert page.locator(".segment.on-path").count() == 3
     assert "空調の電力を半分近くまで減らせます" in page.locator(".assembled-preview").inner_text()
     screenshot("tree")
+
+
+def test_editor_takes_a_draft_to_scheduled_and_it_goes_live(
+    page, live_server, tmp_path, ready_article, editor, screenshot
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article
+    from tests.celery_worker import running_beat, running_worker, wait_until
+
+    fast = {"SWEEP_INTERVAL_SECONDS": "1"}
+    with running_worker(extra_env=fast), running_beat(tmp_path, extra_env=fast):
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", "editor")
+        page.fill("#id_password", "password")
+        page.click("input[type=submit]")
+        page.goto(f"{live_server.url}/admin/articles/article/{ready_article.pk}/change/")
+        page.click("button[value=submit]")
+        page.wait_for_selector(".messagelist .success")
+        assert page.locator(".workflow-panel .stage").inner_text() == "レビュー中"
+
+        when = timezone.localtime(timezone.now() + timedelta(seconds=6))
+        page.fill("#id_publish_at_0", when.strftime("%Y-%m-%d"))
+        page.fill("#id_publish_at_1", when.strftime("%H:%M:%S"))
+        page.click("button[value=approve]")
+        page.wait_for_selector(".messagelist .success")
+        assert page.locator(".workflow-panel .stage").inner_text() == "公開予約"
+        screenshot("scheduled")
+        public = f"{live_server.url}{ready_article.get_absolute_url()}"
+        assert page.goto(public).status == 404  # not before its time
+
+        def live():
+            return Article.objects.published().filter(pk=ready_article.pk).exists()
+
+        assert wait_until(live, timeout=30)
+        assert page.goto(public).status == 200
+        assert page.locator("h1.article-title").inner_text() == ready_article.title
+        screenshot("live")
