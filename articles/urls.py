@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from django.views.decorators.http import condition
 
 from . import feeds, views
+from .cache import cached_for_readers
 from .converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -14,17 +15,23 @@ def conditional_feed(feed):
 
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", cached_for_readers(views.HomeView.as_view()), name="home"),
     path(
         "articles/<uslug:slug>/",
-        condition(last_modified_func=views.article_last_modified)(views.ArticleDetailView.as_view()),
+        condition(last_modified_func=views.article_last_modified)(
+            cached_for_readers(views.ArticleDetailView.as_view())
+        ),
         name="detail",
     ),
-    path("category/<uslug:slug>/", views.CategoryView.as_view(), name="category"),
-    path("author/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
-    path("archive/<int:year>/", views.ArchiveView.as_view(), name="archive_year"),
-    path("archive/<int:year>/<int:month>/", views.ArchiveView.as_view(), name="archive_month"),
+    path("category/<uslug:slug>/", cached_for_readers(views.CategoryView.as_view()), name="category"),
+    path("author/<uslug:slug>/", cached_for_readers(views.AuthorView.as_view()), name="author"),
+    path("tag/<uslug:slug>/", cached_for_readers(views.TagView.as_view()), name="tag"),
+    path("archive/<int:year>/", cached_for_readers(views.ArchiveView.as_view()), name="archive_year"),
+    path(
+        "archive/<int:year>/<int:month>/",
+        cached_for_readers(views.ArchiveView.as_view()),
+        name="archive_month",
+    ),
     path("feeds/rss/", conditional_feed(feeds.LatestArticlesRss()), name="feed_rss"),
     path("feeds/atom/", conditional_feed(feeds.LatestArticlesAtom()), name="feed_atom"),
     path("category/<uslug:slug>/rss/", conditional_feed(feeds.CategoryRss()), name="category_rss"),
@@ -33,6 +40,6 @@ urlpatterns = [
     path("tag/<uslug:slug>/atom/", conditional_feed(feeds.TagAtom()), name="tag_atom"),
     path("author/<uslug:slug>/rss/", conditional_feed(feeds.AuthorRss()), name="author_rss"),
     path("author/<uslug:slug>/atom/", conditional_feed(feeds.AuthorAtom()), name="author_atom"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", cached_for_readers(views.SearchView.as_view()), name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

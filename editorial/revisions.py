@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.cache import bump_listing_version
 from articles.models import Article, ArticleAuthor, Category
 
 from . import workflow
@@ -52,6 +53,8 @@ def commit_content_change(article, *, by, note="", bump=True) -> bool:
         Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
         article.refresh_from_db(fields=["version"])
     record_revision(article, by=by, note=note)
+    if article.status == Article.Status.PUBLISHED:
+        transaction.on_commit(bump_listing_version)  # readers' cached pages show the edit
     return workflow.content_saved(article, by=by)
 
 

@@ -250,3 +250,15 @@ def test_home_features_the_newest_article_of_each_category(author, category, cli
     # Categories in their editorial order (position, then name).
     assert response.context["featured"] == [(markets, market), (category, new)]
     assert old not in [article for _, article in response.context["featured"]]
+
+
+def test_anonymous_pages_are_cached_until_something_public_changes(author, client, django_assert_num_queries):
+    from articles.cache import bump_listing_version
+
+    article = make_article(title="キャッシュ確認", authors=[author], published=True)
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):  # only the conditional-GET check
+        assert client.get(article.get_absolute_url()).status_code == 200
+    Article.objects.filter(pk=article.pk).update(title="直した題")
+    bump_listing_version()  # what every publish, edit of a live article and take-down does
+    assert "直した題" in client.get(article.get_absolute_url()).content.decode()
