@@ -39,10 +39,12 @@ def tree(article):
 
     for root in children.get(None, []):
         visit(root, 0)
+    # Every alternative beside the one written before it.
     alternatives = [
-        (by_id[parent_id], siblings, diff_text(siblings[0].text, siblings[1].text))
+        (by_id[parent_id], (earlier, later), diff_text(earlier.text, later.text))
         for parent_id, siblings in children.items()
-        if parent_id is not None and len(siblings) > 1
+        if parent_id is not None
+        for earlier, later in zip(siblings, siblings[1:], strict=False)
     ]
     return nodes, alternatives, assembly
 
