@@ -10,6 +10,7 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 
 from . import search
+from .images import cover_upload_to, validate_cover
 from .markdown import render
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
 
@@ -114,6 +115,21 @@ class Article(models.Model):
         Category, related_name="articles", verbose_name="カテゴリー", blank=True
     )
     tags = TaggableManager("タグ", blank=True, help_text="カンマ区切りで入力します。")
+    cover = models.ImageField(
+        "表紙画像",
+        upload_to=cover_upload_to,
+        blank=True,
+        db_default="",
+        validators=[validate_cover],
+        help_text="JPEG・PNG・WebP、5 MB まで。記事の先頭、一覧、SNS での共有に使われます。",
+    )
+    cover_alt = models.CharField(
+        "表紙画像の説明",
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="画像が見えない読者のための説明（代替テキスト）。",
+    )
     status = models.CharField(
         "ステージ", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )

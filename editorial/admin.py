@@ -103,6 +103,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "published_at", "reading_time", "version", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "excerpt", "loaded_version"]}),
+        ("表紙画像", {"fields": ["cover", "cover_alt"]}),
         ("分類", {"fields": ["categories", "tags"]}),
         ("公開", {"fields": ["status", "publish_at", "published_at"]}),
         (

@@ -16,7 +16,17 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["title", "slug", "body", "excerpt", "categories", "tags", "publish_at"]
+        fields = [
+            "title",
+            "slug",
+            "body",
+            "excerpt",
+            "cover",
+            "cover_alt",
+            "categories",
+            "tags",
+            "publish_at",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
