@@ -207,6 +207,7 @@ def reschedule(article, *, by, publish_at: datetime, comment=""):
         locked.publish_at = publish_at
         locked.save(update_fields=["publish_at"])
         transaction.on_commit(partial(tasks.arm_if_soon, publish_at))
+        transaction.on_commit(bump_listing_version)
         note = f"公開予定日時を変更: {timezone.localtime(previous):%Y-%m-%d %H:%M} → {timezone.localtime(publish_at):%Y-%m-%d %H:%M}"
         Transition.objects.create(
             article=locked,

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.cache import bump_listing_version
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.text import unique_slug
 
@@ -109,6 +110,7 @@ def import_post(post: Post, *, status: str | None = None) -> Imported:
         article.refresh_from_db()
 
     revisions.record_revision(article, by=None, note=f"Jekyll ファイル {post.source_key} から取り込み")
+    transaction.on_commit(bump_listing_version)  # a re-imported live article's pages show the change
     if not created and not status:
         # An article already here keeps its stage: a file cannot approve,
         # publish or take down what editors are working on.
