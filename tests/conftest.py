@@ -20,11 +20,13 @@ def pytest_configure(config):
     worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
     settings.CELERY_TASK_DEFAULT_QUEUE = f"test-{worker_id}-{uuid.uuid4().hex[:8]}"
     # Each test process has its own Redis database for the cache, so clearing
-    # it between tests never touches another process's keys.
+    # it between tests never touches another process's keys. TEST_CACHE_DB_BASE
+    # moves the block, so two checkouts can run their suites side by side.
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
-        index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+        index = int(os.environ.get("TEST_CACHE_DB_BASE", "4"))
+        index += int(worker_id[2:]) if worker_id.startswith("gw") else 0
         base = settings.CACHES["default"]["LOCATION"].rsplit("/", 1)[0]
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{4 + index}"}}
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{index}"}}
     # Real password hashing costs a third of a second per test user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production serves hashed static files from collectstatic's manifest;
