@@ -6,7 +6,8 @@ from django.urls import include, path, re_path
 from articles.sitemaps import ArticleSitemap, CategorySitemap
 from editorial.views import jekyll_permalink
 
-from .health import healthz
+from .health import healthz, readyz
+from .views import favicon
 
 SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
@@ -16,6 +17,8 @@ admin.site.index_title = "記事の編集と公開"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("editorial/", include("editorial.urls")),
     path("admin/", admin.site.urls),

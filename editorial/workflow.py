@@ -8,6 +8,7 @@ assigns ``Article.status``. ``by=None`` means the system (the scheduler, the
 truncation detector) and is the only way to skip the permission check.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -28,6 +29,8 @@ from .models import Transition
 from .roles import is_author_of, is_editor
 
 Status = Article.Status
+
+logger = logging.getLogger(__name__)
 
 TRANSITIONS = {
     Status.DRAFT: (Status.CONTINUATION, Status.REVIEW),
@@ -106,12 +109,25 @@ def _move(
         transition = Transition.objects.create(
             article=locked, from_status=source, to_status=target, actor=by, comment=comment
         )
+        transaction.on_commit(partial(_log_transition, transition))
         for task in after_commit:
             task.delay_on_commit(transition.pk)
         if Status.PUBLISHED in (source, target):
             transaction.on_commit(bump_listing_version)
     _copy_workflow_fields(locked, article)
     return True
+
+
+def _log_transition(transition):
+    logger.info(
+        "記事のステージが変わりました",
+        extra={
+            "article_id": transition.article_id,
+            "transition": f"{transition.from_status}->{transition.to_status}",
+            "transition_id": transition.pk,
+            "actor": transition.actor.get_username() if transition.actor_id else "system",
+        },
+    )
 
 
 def _copy_workflow_fields(source, destination):
@@ -280,6 +296,8 @@ def publish_due_articles(article_ids) -> int:
             )
             for pk in due
         )
+        for transition in transitions:
+            transaction.on_commit(partial(_log_transition, transition))
         tasks.notify_authors_of_publications.delay_on_commit([transition.pk for transition in transitions])
         transaction.on_commit(bump_listing_version)
     return len(due)

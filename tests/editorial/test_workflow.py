@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from articles.models import Article
@@ -240,10 +241,23 @@ def test_continuation_cannot_be_left_while_the_body_is_cut_off(editor, ready_art
         workflow.mark_complete(ready_article, by=editor)
 
 
-def test_side_effects_wait_for_the_commit(writer, ready_article, django_capture_on_commit_callbacks):
+def test_side_effects_wait_for_the_commit(writer, ready_article, django_capture_on_commit_callbacks, caplog):
+    caplog.set_level("INFO", logger="editorial.workflow")
     with django_capture_on_commit_callbacks() as callbacks:
         workflow.submit(ready_article, by=writer)
-    assert len(callbacks) == 1
+    # The log line and the editors' notification, and neither before the commit.
+    assert len(callbacks) == 2
+    assert caplog.records == []
+
+
+def test_transitions_are_logged_with_the_article_and_the_move(writer, ready_article, caplog):
+    caplog.set_level("INFO", logger="editorial.workflow")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        workflow.submit(ready_article, by=writer)
+    (record,) = caplog.records
+    assert record.article_id == ready_article.pk
+    assert record.transition == "draft->review"
+    assert record.actor == "writer"
 
 
 def test_failed_transition_queues_nothing(writer, ready_article, django_capture_on_commit_callbacks):
