@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import emails, scheduling
@@ -18,7 +19,19 @@ from .models import Transition
 # An armed sweep that could not run within this long is dropped; the
 # periodic sweep covers its articles.
 ARMED_SWEEP_GRACE = timedelta(minutes=1)
-EMAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+# A mail server or database that is away for a while (a restart, a failover)
+# delays the emails instead of dropping them (jittered backoff up to 1, 2,
+# 4 s …, at most about a quarter of an hour in all). A pool process killed
+# mid-send gives its message back to the queue (acks_late with
+# reject_on_worker_lost), so the batch is sent again in full: an author may
+# get an email twice rather than miss it. See docs/reliability.md.
+EMAIL_RETRY = {
+    "autoretry_for": (OSError, OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "max_retries": 10,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
 
 
 def _transition(transition_id):
