@@ -142,7 +142,7 @@ def get(port, path, timeout=5):
     """One request on a fresh connection; a refused or broken connection is status 0."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", quote(path, safe="/?=&"), headers=PROXY_HEADERS)
+        connection.request("GET", quote(path, safe="/?=&%"), headers=PROXY_HEADERS)
         response = connection.getresponse()
         body = response.read().decode("utf-8", "replace")
         return Answer(time.monotonic(), path, response.status, dict(response.getheaders()), body)
