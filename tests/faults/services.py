@@ -23,7 +23,10 @@ import pytest
 
 from tests.celery_worker import ROOT, celery_env, wait_until
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's layout; the newest installed server wins (15 on the CI image).
+PG_BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), default=Path("/nonexistent")
+)
 # Production sits behind a TLS-terminating proxy that sets this header.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
