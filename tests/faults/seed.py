@@ -6,11 +6,13 @@ now; prints the reader paths as JSON.
 """
 
 import json
+import os
 import sys
 from datetime import timedelta
 
 import django
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allforces.settings")
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -79,7 +79,9 @@ def test_a_pool_process_killed_mid_batch_leaves_nothing_half_published(tmp_path,
         assert still_scheduled() == 30, "the killed batch must leave no trace"
         assert not Transition.objects.exists()
         with running_beat(tmp_path, name="batch", extra_env=env):
+            beat_up = time.monotonic()
             assert wait_until(lambda: still_scheduled() == 0, timeout=30)
+            print(f"\nall 30 live {time.monotonic() - beat_up:.1f}s after beat started sweeping again")
     assert published_once_each(articles)
 
 
@@ -97,7 +99,9 @@ def test_a_pool_process_killed_while_sending_emails_sends_them_after_all(tmp_pat
         assert still_scheduled() == 0
         kill_pool_process(worker)
         (mail / "stall").unlink()
+        released = time.monotonic()
         assert wait_until(lambda: len(sent_subjects(mail)) >= 3, timeout=30)
+        print(f"\nthe three emails sent {time.monotonic() - released:.1f}s after the kill")
         time.sleep(1)  # room for a duplicate to show
     subjects = sent_subjects(mail)
     assert sorted(subjects) == sorted(f"[ALLFORCES] 公開されました: {article.title}" for article in articles)
