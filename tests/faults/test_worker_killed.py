@@ -55,7 +55,7 @@ def backends(sql):
 
 def blocked_writing_audit_rows():
     return backends(
-        "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
         " AND query LIKE 'INSERT INTO \"editorial_transition\"%'"
     )
 
@@ -72,7 +72,9 @@ def test_a_pool_process_killed_mid_batch_leaves_nothing_half_published(tmp_path,
             # batch published in its transaction, before it writes the audit rows.
             with connection.cursor() as cursor:
                 cursor.execute("LOCK TABLE editorial_transition IN SHARE MODE")
-            (stuck,) = wait_until(blocked_writing_audit_rows, timeout=30)
+            blocked = wait_until(blocked_writing_audit_rows, timeout=30)
+            assert len(blocked) == 1, "the start-up sweep never reached the audit rows"
+            (stuck,) = blocked
             kill_pool_process(worker)
         # PostgreSQL rolls back the dead process's transaction once it runs on and finds no client.
         assert wait_until(lambda: stuck not in backends("SELECT pid FROM pg_stat_activity"), timeout=15)
