@@ -25,7 +25,7 @@ ARMED_SWEEP_GRACE = timedelta(minutes=1)
 # mid-send gives its message back to the queue (acks_late with
 # reject_on_worker_lost), so the batch is sent again in full: an author may
 # get an email twice rather than miss it. See docs/reliability.md.
-EMAIL_RETRY = {
+EMAIL_DELIVERY = {
     "autoretry_for": (OSError, OperationalError, InterfaceError),
     "retry_backoff": True,
     "max_retries": 10,
@@ -38,25 +38,25 @@ def _transition(transition_id):
     return Transition.objects.select_related("article").filter(pk=transition_id).first()
 
 
-@shared_task(name="editorial.notify_editors_of_submission", **EMAIL_RETRY)
+@shared_task(name="editorial.notify_editors_of_submission", **EMAIL_DELIVERY)
 def notify_editors_of_submission(transition_id):
     if transition := _transition(transition_id):
         emails.send_submitted(transition.article)
 
 
-@shared_task(name="editorial.notify_authors_of_changes_requested", **EMAIL_RETRY)
+@shared_task(name="editorial.notify_authors_of_changes_requested", **EMAIL_DELIVERY)
 def notify_authors_of_changes_requested(transition_id):
     if transition := _transition(transition_id):
         emails.send_changes_requested(transition.article, transition.comment)
 
 
-@shared_task(name="editorial.notify_authors_of_publication", **EMAIL_RETRY)
+@shared_task(name="editorial.notify_authors_of_publication", **EMAIL_DELIVERY)
 def notify_authors_of_publication(transition_id):
     if transition := _transition(transition_id):
         emails.send_published(transition.article)
 
 
-@shared_task(name="editorial.notify_authors_of_publications", **EMAIL_RETRY)
+@shared_task(name="editorial.notify_authors_of_publications", **EMAIL_DELIVERY)
 def notify_authors_of_publications(transition_ids):
     """One message for a batch the scheduler published; an email per article."""
     for transition in Transition.objects.select_related("article").filter(pk__in=transition_ids):
