@@ -1,0 +1,81 @@
+"""What one request gets while Redis or PostgreSQL is unreachable, in process:
+a page rendered without the cache, or a clean 503 in Japanese."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+
+from allforces.cache import OutageTolerantRedisCache
+from articles.cache import bump_listing_version, listing_version
+from tests.faults.services import free_port
+
+pytestmark = pytest.mark.faults
+
+
+def unreachable_redis():
+    return {
+        "default": {
+            "BACKEND": "allforces.cache.OutageTolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+
+
+def test_an_unreachable_redis_is_an_empty_cache_that_keeps_nothing():
+    down = OutageTolerantRedisCache(f"redis://127.0.0.1:{free_port()}/0", {})
+    started = time.monotonic()
+    assert down.get("page", "miss") == "miss"
+    assert down.get_many(["a", "b"]) == {}
+    assert down.has_key("page") is False
+    assert down.add("claim", 1) is False, "a claim must not look granted when nothing was stored"
+    assert down.set("page", "x") is None
+    assert down.set_many({"a": 1, "b": 2}) == ["a", "b"]
+    assert down.delete("page") is False
+    with pytest.raises(ValueError):
+        down.incr("counter")
+    assert time.monotonic() - started < 1, "a refused connection must cost milliseconds, not retries"
+
+
+def test_programming_errors_still_raise_with_redis_up(settings):
+    up = OutageTolerantRedisCache(settings.CACHES["default"]["LOCATION"], {})
+    up.set("not-a-number", "text")
+    with pytest.raises(Exception, match="not an integer"):
+        up.incr("not-a-number")
+
+
+@pytest.mark.django_db
+def test_readers_get_uncached_pages_while_redis_is_down(settings, published_article, category):
+    published_article.tags.set(["AI"])
+    settings.CACHES = unreachable_redis()
+    client = Client(headers={"x-forwarded-proto": "https"})
+    for url in ["/", published_article.get_absolute_url(), category.get_absolute_url(), "/tag/ai/",
+                "/search/?q=公開"]:  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert published_article.title in response.content.decode(), url
+    assert listing_version() == 1
+    bump_listing_version()  # a publish during the outage must not fail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_that_cannot_reach_the_database_gets_a_japanese_503(published_article):
+    url = published_article.get_absolute_url()
+    cache.clear()
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = free_port()  # nothing listens there: as during a restart
+    try:
+        response = Client(raise_request_exception=True).get(url, headers={"x-forwarded-proto": "https"})
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+    body = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert response["Cache-Control"] == "no-store"
+    assert "ただいま一時的にご利用いただけません" in body
+    assert "Traceback" not in body and "OperationalError" not in body
+    assert Client().get(url).status_code == 200, "the next request reconnects"
