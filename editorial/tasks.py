@@ -2,7 +2,7 @@
 
 Notifications take the id of the transition that caused them, so each email
 describes exactly that event; a missing row means there is nothing to do.
-They are queued only after the transaction commits (``delay_on_commit``).
+They are queued only after the transaction commits (``workflow._after_commit``).
 """
 
 from datetime import datetime, timedelta

@@ -109,13 +109,27 @@ def _move(
         transition = Transition.objects.create(
             article=locked, from_status=source, to_status=target, actor=by, comment=comment
         )
-        transaction.on_commit(partial(_log_transition, transition))
+        _after_commit(_log_transition, transition)
         for task in after_commit:
-            task.delay_on_commit(transition.pk)
+            _after_commit(task.delay, transition.pk)
         if Status.PUBLISHED in (source, target):
-            transaction.on_commit(bump_listing_version)
+            _after_commit(bump_listing_version)
     _copy_workflow_fields(locked, article)
     return True
+
+
+def _after_commit(side_effect, *args):
+    """Run ``side_effect(*args)`` once the stage change is committed.
+
+    The change stands whatever happens next: a broker or cache that is down
+    at that moment is logged (with its traceback) rather than turned into an
+    error page for an editor whose article did move. The schedule itself is
+    in the database, so the periodic sweep still publishes on time.
+    """
+    callback = partial(side_effect, *args)
+    # Django names a failed callback by its __qualname__, which a partial lacks.
+    callback.__qualname__ = getattr(side_effect, "__qualname__", repr(side_effect))
+    transaction.on_commit(callback, robust=True)
 
 
 def _log_transition(transition):
@@ -177,7 +191,7 @@ def approve(article, *, by, publish_at: datetime | None = None, comment=""):
 
         def set_time(locked):
             locked.publish_at = when
-            transaction.on_commit(partial(tasks.arm_if_soon, when))
+            _after_commit(tasks.arm_if_soon, when)
 
         return _move(
             article,
@@ -222,8 +236,8 @@ def reschedule(article, *, by, publish_at: datetime, comment=""):
         previous = locked.publish_at
         locked.publish_at = publish_at
         locked.save(update_fields=["publish_at"])
-        transaction.on_commit(partial(tasks.arm_if_soon, publish_at))
-        transaction.on_commit(bump_listing_version)
+        _after_commit(tasks.arm_if_soon, publish_at)
+        _after_commit(bump_listing_version)
         note = f"公開予定日時を変更: {timezone.localtime(previous):%Y-%m-%d %H:%M} → {timezone.localtime(publish_at):%Y-%m-%d %H:%M}"
         Transition.objects.create(
             article=locked,
@@ -297,9 +311,11 @@ def publish_due_articles(article_ids) -> int:
             for pk in due
         )
         for transition in transitions:
-            transaction.on_commit(partial(_log_transition, transition))
-        tasks.notify_authors_of_publications.delay_on_commit([transition.pk for transition in transitions])
-        transaction.on_commit(bump_listing_version)
+            _after_commit(_log_transition, transition)
+        _after_commit(
+            tasks.notify_authors_of_publications.delay, [transition.pk for transition in transitions]
+        )
+        _after_commit(bump_listing_version)
     return len(due)
 
 
@@ -373,7 +389,7 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
             locked.published_at = published_at or locked.published_at or timezone.now()
             locked.publish_at = locked.publish_at or locked.published_at
         locked.save(update_fields=["status", "publish_at", "published_at"])
-        transaction.on_commit(bump_listing_version)
+        _after_commit(bump_listing_version)
         if source != stage:
             Transition.objects.create(
                 article=locked,
