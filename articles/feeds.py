@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from .models import Article, Author, Category
@@ -26,11 +27,14 @@ class LatestArticlesRss(Feed):
         articles = Article.objects.published().for_listing().order_by("-published_at", "-id")
         return self.narrow(articles, obj)[: settings.FEED_ITEMS]
 
+    # Feed readers take an RSS title and every description as HTML: plain
+    # text goes in escaped (as Django's own Feed does), so a "<" in a title
+    # or an excerpt is shown, never run. The full text is already sanitised.
     def item_title(self, item):
-        return item.title
+        return escape(item.title)
 
     def item_description(self, item):
-        return item.rendered_body if settings.FEED_FULL_TEXT else item.excerpt or item.title
+        return item.rendered_body if settings.FEED_FULL_TEXT else escape(item.excerpt or item.title)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -49,6 +53,9 @@ class LatestArticlesAtom(LatestArticlesRss):
     feed_type = Atom1Feed
     subtitle = LatestArticlesRss.description
 
+    def item_title(self, item):
+        return item.title  # an Atom title is text by definition (RFC 4287)
+
 
 def _scoped(model, lookup, page):
     class ScopedRss(LatestArticlesRss):
@@ -64,6 +71,7 @@ def _scoped(model, lookup, page):
     class ScopedAtom(ScopedRss):
         feed_type = Atom1Feed
         subtitle = LatestArticlesRss.description
+        item_title = LatestArticlesAtom.item_title
 
     return ScopedRss, ScopedAtom
 
