@@ -4,9 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
-from taggit.models import Tag
 
-from .models import Article, Author, Category
+from .models import Article, Author, Category, public_tags
 
 
 class LatestArticlesRss(Feed):
@@ -57,10 +56,10 @@ class LatestArticlesAtom(LatestArticlesRss):
         return item.title  # an Atom title is text by definition (RFC 4287)
 
 
-def _scoped(model, lookup, page):
+def _scoped(subjects, lookup, page):
     class ScopedRss(LatestArticlesRss):
         def get_object(self, request, slug):
-            return get_object_or_404(model, slug=slug)
+            return get_object_or_404(subjects(), slug=slug)
 
         def link(self, obj=None):
             return reverse(f"articles:{page}", kwargs={"slug": obj.slug})
@@ -76,6 +75,6 @@ def _scoped(model, lookup, page):
     return ScopedRss, ScopedAtom
 
 
-CategoryRss, CategoryAtom = _scoped(Category, "categories", "category")
-TagRss, TagAtom = _scoped(Tag, "tags", "tag")
-AuthorRss, AuthorAtom = _scoped(Author, "authors", "author")
+CategoryRss, CategoryAtom = _scoped(Category.objects.all, "categories", "category")
+TagRss, TagAtom = _scoped(public_tags, "tags", "tag")
+AuthorRss, AuthorAtom = _scoped(Author.objects.all, "authors", "author")

@@ -605,18 +605,35 @@ def test_article_that_is_not_live_appears_in_no_list(kind, users, public_world):
             assert "極秘" not in page and "hidden-article" not in page, f"{kind} article on {url} for {role}"
 
 
-def test_a_hidden_category_author_or_tag_of_its_own_is_a_404_not_an_empty_page(users, public_world):
-    lonely_author = make_author(name="未公開の著者", slug="lonely")
-    lonely_category = make_category(name="未公開のカテゴリー", slug="lonely-category")
-    hidden = make_article(
-        title="極秘", authors=[lonely_author], categories=[lonely_category], tags=["極秘タグ"]
-    )
+@pytest.mark.parametrize("kind", NOT_LIVE)
+def test_a_tag_used_only_by_articles_not_live_is_a_404(kind, users, public_world):
+    """A new tag can name a story before it is out: its page and feeds stay 404 until then."""
+    hidden = make_hidden(kind, public_world)
+    hidden.tags.add("極秘タグ")
+    addresses = [
+        reverse(f"articles:{name}", kwargs={"slug": "極秘タグ"}) for name in ("tag", "tag_rss", "tag_atom")
+    ]
+    for role in PUBLIC_ROLES:
+        client = client_for(users[role])
+        for url in addresses:
+            response = client.get(url)
+            assert response.status_code == 404, (url, role)
+            assert "未公開の極秘記事" not in response.content.decode()
+    Article.objects.filter(pk=hidden.pk).update(status=S.PUBLISHED, published_at=public_world["now"])
+    assert [client_for(None).get(url).status_code for url in addresses] == [200, 200, 200]
+
+
+def test_category_and_author_pages_of_a_hidden_article_do_not_list_it(users, public_world):
+    lonely_author = make_author(name="新しい著者", slug="lonely")
+    lonely_category = make_category(name="新しいカテゴリー", slug="lonely-category")
+    make_article(title="極秘", slug="hidden-article", authors=[lonely_author], categories=[lonely_category])
     client = client_for(users["anonymous"])
     for url in (
         reverse("articles:category", kwargs={"slug": "lonely-category"}),
         reverse("articles:author", kwargs={"slug": "lonely"}),
-        reverse("articles:tag", kwargs={"slug": "極秘タグ"}),
+        reverse("articles:category_rss", kwargs={"slug": "lonely-category"}),
+        reverse("articles:author_atom", kwargs={"slug": "lonely"}),
     ):
         page = client.get(url)
-        assert page.status_code in (200, 404)
-        assert hidden.get_absolute_url() not in page.content.decode()
+        assert page.status_code == 200, url
+        assert "極秘" not in page.content.decode() and "hidden-article" not in page.content.decode()
