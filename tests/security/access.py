@@ -36,13 +36,14 @@ def _routes(patterns, prefix=""):
         if isinstance(pattern, URLResolver):
             yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
         elif isinstance(pattern, URLPattern):
-            yield pattern.name or prefix + str(pattern.pattern)
+            route = prefix + str(pattern.pattern)
+            yield pattern.name or route, route
 
 
-def admin_routes() -> list[str]:
-    """Every URL of the admin site, by name (or by its route when unnamed)."""
-    return list(_routes(admin.site.get_urls()))
+def admin_routes() -> dict[str, str]:
+    """Every URL of the admin site: its name (or its route when unnamed) to its route."""
+    return dict(_routes(admin.site.get_urls()))
 
 
 def editorial_routes() -> list[str]:
-    return list(_routes(editorial_urls.urlpatterns))
+    return [name for name, _ in _routes(editorial_urls.urlpatterns)]
