@@ -363,6 +363,31 @@ def test_user_autocomplete_is_the_superuser_s_alone(users, objects):
     }
 
 
+def test_a_writer_s_lists_hold_only_their_own_articles(users, writer, other_writer, category):
+    tomorrow = timezone.now() + timedelta(days=1)
+    mine = make_article(
+        title="自分の予約記事", authors=[writer.author_profile], status=S.SCHEDULED, publish_at=tomorrow
+    )
+    theirs = make_article(
+        title="他人の予約記事", authors=[other_writer.author_profile], status=S.SCHEDULED, publish_at=tomorrow
+    )
+    for route in ("admin:articles_article_changelist", "admin:articles_article_schedule"):
+        shown = {
+            role: {
+                a.title
+                for a in (mine, theirs)
+                if a.title in client_for(users[role]).get(reverse(route)).content.decode()
+            }
+            for role in ("writer", "other writer", "editor", "superuser")
+        }
+        assert shown == {
+            "writer": {"自分の予約記事"},
+            "other writer": {"他人の予約記事"},
+            "editor": {"自分の予約記事", "他人の予約記事"},
+            "superuser": {"自分の予約記事", "他人の予約記事"},
+        }, route
+
+
 # --- Workflow verbs through the change form -----------------------------------
 
 
