@@ -3,9 +3,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from taggit.models import Tag
+from django.utils.html import escape
 
-from .models import Article, Author, Category
+from .models import Article, Author, Category, public_tags
 
 
 class LatestArticlesRss(Feed):
@@ -26,11 +26,14 @@ class LatestArticlesRss(Feed):
         articles = Article.objects.published().for_listing().order_by("-published_at", "-id")
         return self.narrow(articles, obj)[: settings.FEED_ITEMS]
 
+    # Feed readers take an RSS title and every description as HTML: plain
+    # text goes in escaped (as Django's own Feed does), so a "<" in a title
+    # or an excerpt is shown, never run. The full text is already sanitised.
     def item_title(self, item):
-        return item.title
+        return escape(item.title)
 
     def item_description(self, item):
-        return item.rendered_body if settings.FEED_FULL_TEXT else item.excerpt or item.title
+        return item.rendered_body if settings.FEED_FULL_TEXT else escape(item.excerpt or item.title)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -49,11 +52,14 @@ class LatestArticlesAtom(LatestArticlesRss):
     feed_type = Atom1Feed
     subtitle = LatestArticlesRss.description
 
+    def item_title(self, item):
+        return item.title  # an Atom title is text by definition (RFC 4287)
 
-def _scoped(model, lookup, page):
+
+def _scoped(subjects, lookup, page):
     class ScopedRss(LatestArticlesRss):
         def get_object(self, request, slug):
-            return get_object_or_404(model, slug=slug)
+            return get_object_or_404(subjects(), slug=slug)
 
         def link(self, obj=None):
             return reverse(f"articles:{page}", kwargs={"slug": obj.slug})
@@ -64,10 +70,11 @@ def _scoped(model, lookup, page):
     class ScopedAtom(ScopedRss):
         feed_type = Atom1Feed
         subtitle = LatestArticlesRss.description
+        item_title = LatestArticlesAtom.item_title
 
     return ScopedRss, ScopedAtom
 
 
-CategoryRss, CategoryAtom = _scoped(Category, "categories", "category")
-TagRss, TagAtom = _scoped(Tag, "tags", "tag")
-AuthorRss, AuthorAtom = _scoped(Author, "authors", "author")
+CategoryRss, CategoryAtom = _scoped(Category.objects.all, "categories", "category")
+TagRss, TagAtom = _scoped(public_tags, "tags", "tag")
+AuthorRss, AuthorAtom = _scoped(Author.objects.all, "authors", "author")

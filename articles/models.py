@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from . import search
 from .images import cover_upload_to, validate_cover
@@ -67,6 +68,12 @@ class Category(models.Model):
 def published_q(prefix=""):
     """The condition for "a reader may see it", for use across a relation (``prefix="articles__"``)."""
     return models.Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": Now()})
+
+
+def public_tags():
+    """Tags of at least one article a reader may see. A tag used only by
+    unpublished articles may name a story that is not out yet."""
+    return Tag.objects.filter(published_q("article__")).distinct()
 
 
 class ArticleQuerySet(models.QuerySet):

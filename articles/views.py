@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
 
 from . import search
 from .cache import LISTING_TIMEOUT, listing_version
-from .models import Article, Author, Category
+from .models import Article, Author, Category, public_tags
 
 
 class ArticleListView(ListView):
@@ -132,8 +131,11 @@ class _FilteredListView(ArticleListView):
     model = None
     heading_label = ""
 
+    def subjects(self):
+        return self.model.objects.all()
+
     def get_queryset(self):
-        self.subject = get_object_or_404(self.model, slug=self.kwargs["slug"])
+        self.subject = get_object_or_404(self.subjects(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(**{self.lookup: self.subject})
 
     def get_context_data(self, **kwargs):
@@ -162,7 +164,7 @@ class AuthorView(_FilteredListView):
 
 
 class TagView(_FilteredListView):
-    model = Tag
+    subjects = staticmethod(public_tags)
     feed_prefix = "tag"
     lookup = "tags"
     heading_label = "タグ"
