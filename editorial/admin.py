@@ -24,7 +24,7 @@ from .continuation.stitching import find_overlap
 from .continuation.truncation import is_truncated
 from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
-from .forms import ArticleAdminForm, SegmentForm
+from .forms import ArticleAdminForm, SegmentForm, row_id
 from .models import Revision, Segment
 from .roles import author_profile, is_author_of, is_editor, may_edit_content
 from .widgets import SuggestingTagWidget
@@ -422,9 +422,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
 def _id_or_404(value) -> int:
     """A row id from a query or form parameter; anything else is a 404, not a 500."""
-    if value is None or not str(value).isdigit():
+    pk = row_id(value)
+    if pk is None:
         raise Http404("指定された版または部分が見つかりません。")
-    return int(value)
+    return pk
 
 
 def pair_with_previous(revisions_newest_first):
