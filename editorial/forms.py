@@ -1,4 +1,5 @@
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -23,6 +24,24 @@ def row_id(value) -> int | None:
     return int(text)
 
 
+NUL_MESSAGE = (
+    "使えない制御文字（NUL）が含まれています。"
+    "コピー元の文章を確認し、その文字を取り除いてからもう一度保存してください。"
+)
+
+
+def explain_nul_characters(form):
+    """Give every text field a clear message for NUL characters: Django's own
+    Japanese translation of it reads "enter some characters", which misleads."""
+    for field in form.fields.values():
+        field.validators = [
+            validators.ProhibitNullCharactersValidator(message=NUL_MESSAGE)
+            if isinstance(validator, validators.ProhibitNullCharactersValidator)
+            else validator
+            for validator in field.validators
+        ]
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form, refusing to overwrite a save made since it was opened."""
 
@@ -44,6 +63,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        explain_nul_characters(self)
         self.conflict = None
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
@@ -109,6 +129,7 @@ class SegmentForm(forms.Form):
 
     def __init__(self, article, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        explain_nul_characters(self)
         self.article = article
         self.fields["parent"].queryset = Segment.objects.filter(article=article)
         self.fields["parent"].label_from_instance = lambda segment: (

@@ -101,7 +101,9 @@ def parse_date(value, *, where="date") -> datetime:
     else:
         tzinfo = TOKYO
     try:
-        moment = datetime(parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"], tzinfo=tzinfo)
+        moment = datetime(
+            parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"], tzinfo=tzinfo
+        )
         moment.astimezone(UTC)  # 0001-01-01 in Tokyo is before year 1 in UTC: not storable
     except (ValueError, OverflowError):
         raise PostError(f"{where} が存在しない日時です: {text!r}") from None
@@ -166,7 +168,9 @@ def read_post(path: Path, *, source_key: str | None = None) -> Post:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostError("UTF-16 で保存されています。UTF-8 で保存し直してから取り込んでください。")
     if b"\x00" in data:
-        raise PostError("バイナリファイルです（テキストではありません）。Markdown のテキストファイルを指定してください。")
+        raise PostError(
+            "バイナリファイルです（テキストではありません）。Markdown のテキストファイルを指定してください。"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
