@@ -11,7 +11,6 @@ from .limits import body_too_long
 from .models import Segment
 from .revisions import as_snapshot, diff_fields
 
-
 MAX_ROW_ID = 2**63 - 1  # PostgreSQL bigint
 
 
