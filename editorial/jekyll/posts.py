@@ -95,8 +95,8 @@ def parse_date(value, *, where="date") -> datetime:
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        if offset > timedelta(hours=14):
-            raise PostError(f"{where} のタイムゾーンが正しくありません: {zone}")
+        if offset > timedelta(hours=14) or int(digits[2:]) >= 60:
+            raise PostError(f"{where} のタイムゾーンが正しくありません: {zone}（例: +0900）")
         tzinfo = timezone(sign * offset)
     else:
         tzinfo = TOKYO
@@ -174,8 +174,9 @@ def read_post(path: Path, *, source_key: str | None = None) -> Post:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
         raise PostError(
-            f"UTF-8 のテキストではありません（{error.start} バイト目）。"
+            f"UTF-8 のテキストではありません（{line} 行目、{error.start + 1} バイト目）。"
             "Shift_JIS などで保存されたファイルは、UTF-8 に変換してから取り込んでください。"
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
