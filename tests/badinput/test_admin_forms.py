@@ -375,3 +375,89 @@ def test_a_nul_in_an_admin_search_is_ignored_not_a_500(editor_client, draft_arti
     # The change list's own search form refuses it and lists everything; autocomplete drops it.
     assert editor_client.get(CHANGELIST_URL, {"q": "zzz\x00"}).status_code == 200
     assert [r["text"] for r in autocomplete(editor_client, "\x00投資").json()["results"]] == [category.name]
+
+
+# Cover images, ids in admin URLs, refusals ---------------------------------------
+
+
+def cover_upload(content, name="cover.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def png(size=(8, 8), mode="RGB"):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content", [b"not an image at all", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, b"\x00" * 100]
+)
+def test_a_cover_that_is_not_an_image_is_refused_in_japanese(
+    editor_client, author, settings, tmp_path, content
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = editor_client.post(ADD_URL, add_form_data(author, cover=cover_upload(content)))
+    (message,) = errors_of(response)["cover"]
+    assert message in (
+        "画像をアップロードしてください。アップロードしたファイルは画像でないか、または壊れています。",
+        "画像として読み込めないファイルです。",
+    )
+    assert not Article.objects.exists() and not any(tmp_path.rglob("*.*"))
+
+
+def test_a_cover_with_too_many_pixels_is_refused(editor_client, author, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = editor_client.post(
+        ADD_URL, add_form_data(author, cover=cover_upload(png(size=(8000, 6000), mode="1")))
+    )
+    assert errors_of(response)["cover"] == [
+        "画像の画素数が多すぎます（8,000×6,000、上限 4,000 万画素）。縮小してからアップロードしてください。"
+    ]
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("object_id", ["abc", "%00", str(10**30), "-1"])
+def test_change_page_for_an_impossible_id_goes_to_the_admin_index_in_japanese(editor_client, object_id):
+    response = editor_client.get(f"{CHANGELIST_URL}{object_id}/change/", follow=True)
+    assert response.redirect_chain == [("/admin/", 302)]
+    (message,) = messages_of(response)
+    assert message.startswith("ID “") and message.endswith(
+        "” の記事は見つかりませんでした。削除された可能性があります。"
+    )
+
+
+def test_a_refused_admin_page_is_the_japanese_403(writer, other_writer, author):
+    article = make_article(title="他人の記事", authors=[other_writer.author_profile])
+    client = Client(raise_request_exception=False)
+    client.force_login(writer)
+    response = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
+    assert response.status_code == 403
+    assert "このページを表示する権限がありません" in response.content.decode()
+
+
+def test_duplicate_category_name_and_slug_are_refused_in_japanese(editor_client, superuser, category):
+    client = Client(raise_request_exception=False)
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/articles/category/add/", {"name": category.name, "slug": category.slug, "position": "0"}
+    )
+    form = response.context["adminform"].form
+    assert form.errors["name"] == ["この 名前 を持った カテゴリー が既に存在します。"]
+    assert form.errors["slug"] == ["この スラッグ を持った カテゴリー が既に存在します。"]
+
+
+def test_a_stale_form_without_its_csrf_token_gets_the_japanese_403_and_saves_nothing(editor, author):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(ADD_URL, add_form_data(author))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "送信を受け付けられませんでした" in html and "何も保存していません。" in html
+    assert not Article.objects.exists()

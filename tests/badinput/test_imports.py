@@ -204,10 +204,7 @@ def test_a_bad_file_on_reimport_leaves_the_article_as_it_was(tmp_path):
     assert (article.title, article.version, article.body) == ("最初の版", version, body)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_command_exits_with_status_1_and_japanese_lines_on_stderr(tmp_path):
-    (tmp_path / "sjis.md").write_bytes(FRONT.encode("shift_jis"))
-    (tmp_path / "good.md").write_text(GOOD, encoding="utf-8")
+def run_manage(tmp_path):
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -224,8 +221,29 @@ def test_the_command_exits_with_status_1_and_japanese_lines_on_stderr(tmp_path):
         env=env,
         timeout=120,
     )
+    return result
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_exits_with_status_1_and_japanese_lines_on_stderr(tmp_path):
+    (tmp_path / "sjis.md").write_bytes(FRONT.encode("shift_jis"))
+    (tmp_path / "good.md").write_text(GOOD, encoding="utf-8")
+    result = run_manage(tmp_path)
     assert result.returncode == 1, result.stderr
     assert f"{tmp_path / 'sjis.md'}: UTF-8 のテキストではありません" in result.stderr
     assert "2 件中 新規 1 件、更新 0 件、失敗 1 件" in result.stderr
     assert "Traceback" not in result.stderr
+    assert list(Article.objects.values_list("title", flat=True)) == ["正常な記事"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_name_that_is_not_utf8_is_reported_without_a_traceback(tmp_path):
+    # A Shift_JIS file name from an old archive: the report must still be written.
+    name = os.fsdecode("記事.md".encode("shift_jis"))
+    (tmp_path / name).write_bytes(b"\x00binary")
+    (tmp_path / "good.md").write_text(GOOD, encoding="utf-8")
+    result = run_manage(tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "バイナリファイルです" in result.stderr
     assert list(Article.objects.values_list("title", flat=True)) == ["正常な記事"]
