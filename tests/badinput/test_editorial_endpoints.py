@@ -268,3 +268,13 @@ def test_revision_diff_with_impossible_ids_is_a_404(editor_client, article, valu
     url = reverse("admin:articles_article_revision_diff", args=[article.pk])
     assert editor_client.get(url, {"from": value}).status_code == 404
     assert editor_client.get(url, {"from": "1", "to": value}).status_code == 404
+
+
+@override_settings(ARTICLE_BODY_MAX_CHARS=1000)
+def test_a_continuation_that_makes_the_body_too_long_is_refused_and_not_added(editor_client, editor, article):
+    segments.add_segment(article, text="あ" * 900, by=editor)
+    response = editor_client.post(panel(article), {"action": "add", "text": "い" * 200}, follow=True)
+    html = response.content.decode()
+    assert "組み立てた本文が長すぎます（" in html and " 文字、上限 1,000 文字）。" in html
+    article.refresh_from_db()
+    assert Segment.objects.filter(article=article).count() == 1 and "い" not in article.body
