@@ -223,3 +223,23 @@ def test_preview_link_signed_by_us_with_a_bad_payload_is_refused_not_a_500(reade
 def test_odd_old_jekyll_addresses_are_a_404_not_a_500(reader, path):
     response, html = page(reader, path)
     assert response.status_code == 404 and NOT_FOUND_HEADING in html
+
+
+def test_a_request_for_a_host_we_do_not_serve_is_the_japanese_400(reader):
+    response = reader.get("/", headers={"host": "evil.example"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "リクエストを処理できません" in html and "evil.example" not in html
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "999", "-1"])
+def test_sitemap_page_that_does_not_exist_is_the_designed_404(reader, published_article, value):
+    response = reader.get("/sitemap.xml", {"p": value})
+    assert response.status_code == 404 and NOT_FOUND_HEADING in response.content.decode()
+
+
+def test_the_server_error_page_is_japanese_and_needs_no_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert '<html lang="ja">' in html and "サーバーで問題が起きました" in html
