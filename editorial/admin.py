@@ -212,7 +212,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                 verb,
                 article,
                 by=request.user,
-                comment=request.POST.get("_workflow_comment", "").strip(),
+                comment=parse_comment(request.POST.get("_workflow_comment", "")),
                 publish_at=publish_at,
             )
         except WorkflowError as error:
@@ -470,6 +470,16 @@ def pair_with_previous(revisions_newest_first):
     """(revision, the revision before it) pairs for the history table."""
     revisions_newest_first = list(revisions_newest_first)
     return list(zip(revisions_newest_first, [*revisions_newest_first[1:], None], strict=False))
+
+
+def parse_comment(value: str) -> str:
+    """The workflow panel's comment; NUL cannot be stored, so it is refused, not dropped."""
+    if "\x00" in value:
+        raise WorkflowError(
+            "コメントに使えない制御文字（NUL）が含まれています。"
+            "その文字を取り除いてから、もう一度操作してください。"
+        )
+    return value.strip()
 
 
 def parse_local_datetime(value: str) -> datetime | None:

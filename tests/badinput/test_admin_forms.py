@@ -461,3 +461,20 @@ def test_a_stale_form_without_its_csrf_token_gets_the_japanese_403_and_saves_not
     assert response.status_code == 403
     assert "送信を受け付けられませんでした" in html and "何も保存していません。" in html
     assert not Article.objects.exists()
+
+
+def test_a_workflow_comment_with_nul_is_refused_and_the_stage_stays(editor_client, scheduled):
+    response = press(editor_client, scheduled, "unschedule", _workflow_comment="理由\x00です")
+    assert (
+        "コメントに使えない制御文字（NUL）が含まれています。その文字を取り除いてから、もう一度操作してください。"
+        in messages_of(response)
+    )
+    scheduled.refresh_from_db()
+    assert scheduled.status == S.SCHEDULED
+
+
+def test_a_very_long_workflow_comment_is_kept_whole(editor_client, scheduled):
+    from editorial.models import Transition
+
+    press(editor_client, scheduled, "unschedule", _workflow_comment="理由" * 50_000)
+    assert Transition.objects.get(from_status=S.SCHEDULED, to_status=S.REVIEW).comment == "理由" * 50_000

@@ -247,3 +247,15 @@ def test_a_file_name_that_is_not_utf8_is_reported_without_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "バイナリファイルです" in result.stderr
     assert list(Article.objects.values_list("title", flat=True)) == ["正常な記事"]
+
+
+def test_a_file_with_a_very_long_path_imports_with_its_note_shortened(tmp_path):
+    deep = tmp_path
+    for number in range(6):  # about 300 characters below the directory imported
+        deep = deep / (f"とても長いディレクトリ名{number}" * 4)
+    deep.mkdir(parents=True)
+    (deep / "good.md").write_text(GOOD, encoding="utf-8")
+    ok, err, _ = run(tmp_path)
+    assert ok, err
+    revision = Revision.objects.get(note__startswith="Jekyll")
+    assert revision.note.startswith("Jekyll ファイル とても長いディレクトリ名") and len(revision.note) == 200
