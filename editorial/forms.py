@@ -2,6 +2,7 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article
 
@@ -72,6 +73,17 @@ class ArticleAdminForm(forms.ModelForm):
         if reason := body_too_long(body):
             raise ValidationError(reason, code="body_too_long")
         return body
+
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        limit = Tag._meta.get_field("name").max_length
+        for name in tags:
+            if len(name) > limit:
+                raise ValidationError(
+                    f"タグ「{name[:10]}…」が長すぎます（{len(name)} 文字、上限 {limit} 文字）。短くしてください。",
+                    code="tag_too_long",
+                )
+        return tags
 
     def clean_publish_at(self):
         publish_at = self.cleaned_data.get("publish_at")

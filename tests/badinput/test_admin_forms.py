@@ -478,3 +478,35 @@ def test_a_very_long_workflow_comment_is_kept_whole(editor_client, scheduled):
 
     press(editor_client, scheduled, "unschedule", _workflow_comment="理由" * 50_000)
     assert Transition.objects.get(from_status=S.SCHEDULED, to_status=S.REVIEW).comment == "理由" * 50_000
+
+
+# Tags and positions -----------------------------------------------------------------
+
+
+def test_a_tag_longer_than_a_tag_may_be_is_refused_in_japanese(editor_client, author):
+    response = editor_client.post(ADD_URL, add_form_data(author, tags="AI, " + "長" * 101))
+    assert response.status_code == 200
+    (message,) = errors_of(response)["tags"]
+    assert message.startswith("タグ「長長長") and "上限 100 文字" in message
+    assert not Article.objects.exists()
+
+
+def test_many_tags_and_odd_separators_are_saved_as_written(editor_client, author):
+    response = editor_client.post(ADD_URL, add_form_data(author, tags='"A, B", C,, ,D 🚀'))
+    assert response.status_code == 302
+    assert sorted(Article.objects.get().tags.names()) == ["A, B", "C", "D 🚀"]
+
+
+@pytest.mark.parametrize(
+    "position, message",
+    [
+        ("abc", "整数を入力してください。"),
+        ("99999", "この値は 32767 以下でなければなりません。"),
+        ("-1", "この値は 0 以上でなければなりません。"),
+    ],
+)
+def test_impossible_author_positions_are_refused_in_japanese(editor_client, author, position, message):
+    response = editor_client.post(ADD_URL, add_form_data(author, **{"article_authors-0-position": position}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Article.objects.exists()
