@@ -259,3 +259,12 @@ def test_a_file_with_a_very_long_path_imports_with_its_note_shortened(tmp_path):
     assert ok, err
     revision = Revision.objects.get(note__startswith="Jekyll")
     assert revision.note.startswith("Jekyll ファイル とても長いディレクトリ名") and len(revision.note) == 200
+
+
+def test_export_to_a_path_that_is_a_file_says_so_in_japanese(tmp_path, published_article):
+    target = tmp_path / "not-a-directory"
+    target.write_text("x")
+    with pytest.raises(CommandError) as refused:
+        call_command("export_jekyll", str(target), stdout=StringIO())
+    assert str(refused.value).startswith(f"{target} に書き出せません（")
+    assert str(refused.value).endswith("書き込めるディレクトリを指定してください。")
