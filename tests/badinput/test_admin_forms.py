@@ -510,3 +510,18 @@ def test_impossible_author_positions_are_refused_in_japanese(editor_client, auth
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "day, time",
+    [("2030-03-10", "02:30"), ("2030-11-03", "01:30")],  # skipped and repeated by the DST change
+)
+def test_a_local_time_that_does_not_exist_or_is_ambiguous_is_refused_in_japanese(
+    editor_client, author, day, time
+):
+    # Tokyo has no daylight saving time; a deployment in another zone must still get a message.
+    with override_settings(TIME_ZONE="America/New_York"):
+        response = editor_client.post(ADD_URL, add_form_data(author, publish_at_0=day, publish_at_1=time))
+    (message,) = errors_of(response)["publish_at"]
+    assert "America/New_York" in message and "タイムゾーン" in message
+    assert not Article.objects.exists()
