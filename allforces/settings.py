@@ -325,5 +325,9 @@ EDITORIAL_FORBIDDEN_PHRASES = [
     "必ず上がる",
 ]
 
+# The longest article body accepted (characters), from the form, the preview,
+# a pasted continuation or an import. About 400 minutes of Japanese reading.
+ARTICLE_BODY_MAX_CHARS = env.int("ARTICLE_BODY_MAX_CHARS", default=200_000)
+
 # Jekyll import: files above this size are refused rather than half-read.
 JEKYLL_MAX_FILE_BYTES = env.int("JEKYLL_MAX_FILE_BYTES", default=2 * 1024 * 1024)

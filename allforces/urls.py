@@ -31,3 +31,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "allforces.errors.bad_request"
+handler404 = "allforces.errors.page_not_found"

@@ -16,6 +16,20 @@ from PIL import Image
 COVER_WIDTHS = (480, 960, 1600)
 COVER_MAX_BYTES = 5 * 1024 * 1024
 COVER_FORMATS = {"JPEG", "PNG", "WEBP"}
+# A few megabytes of PNG can decode to gigabytes; beyond this the image is
+# refused at upload instead of being decoded when a page first shows it.
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def too_many_pixels(image) -> str | None:
+    """Why ``image`` (opened, not decoded) is too large to decode, in Japanese; None if it is not."""
+    width, height = image.size
+    if width * height <= MAX_IMAGE_PIXELS:
+        return None
+    return (
+        f"画像の画素数が多すぎます（{width:,}×{height:,}、上限 {MAX_IMAGE_PIXELS // 10_000:,} 万画素）。"
+        "縮小してからアップロードしてください。"
+    )
 
 
 def cover_upload_to(instance, filename):
@@ -29,11 +43,13 @@ def validate_cover(upload):
     upload.seek(0)
     try:
         with Image.open(upload) as image:
-            image_format = image.format
+            image_format, oversized = image.format, too_many_pixels(image)
     except Exception:
         raise ValidationError("画像として読み込めないファイルです。") from None
     finally:
         upload.seek(0)
+    if oversized:
+        raise ValidationError(oversized)
     if image_format not in COVER_FORMATS:
         raise ValidationError("表紙画像は JPEG・PNG・WebP にしてください。")
 

@@ -14,9 +14,9 @@ is used.
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Value, When
 from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -26,8 +26,13 @@ MAX_TERMS = 5
 SNIPPET_CONTEXT = 60
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().lower()
+    # Control characters (NUL above all: PostgreSQL refuses it in text) become spaces.
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def grams(text: str) -> set[str]:
@@ -50,8 +55,29 @@ def index_value(text: str):
     return Cast(Value(" ".join(sorted(_lexeme(gram) for gram in grams(text)))), SearchVectorField())
 
 
+class _Matches(Func):
+    """``vector @@ query``. The query is cast, not parsed by to_tsquery(): the
+    parser drops emoji and punctuation, which the stored vector keeps verbatim,
+    so "🚀" or "!" would otherwise match nothing."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
 def terms_of(query: str) -> list[str]:
     return [term for term in normalise(query)[:MAX_QUERY_LENGTH].split(" ") if term][:MAX_TERMS]
+
+
+def query_notes(query: str) -> list[str]:
+    """What of ``query`` was left out of the search, said to the reader."""
+    notes = []
+    normalised = normalise(query)
+    if len(normalised) > MAX_QUERY_LENGTH:
+        notes.append(f"検索語が長すぎるため、先頭の {MAX_QUERY_LENGTH} 文字で検索しました。")
+    if len([term for term in normalised[:MAX_QUERY_LENGTH].split(" ") if term]) > MAX_TERMS:
+        notes.append(f"言葉が多すぎるため、最初の {MAX_TERMS} 語で検索しました。")
+    return notes
 
 
 def search(articles, query: str):
@@ -63,7 +89,7 @@ def search(articles, query: str):
         if connection.vendor == "postgresql":
             needed = {term} if len(term) == 1 else {term[i : i + 2] for i in range(len(term) - 1)}
             tsquery = " & ".join(_lexeme(gram) for gram in sorted(needed))
-            articles = articles.filter(search_vector=SearchQuery(tsquery, search_type="raw", config="simple"))
+            articles = articles.filter(_Matches(F("search_vector"), Cast(Value(tsquery), SearchQueryField())))
         articles = articles.filter(search_text__contains=term)
     in_title = Case(
         *[When(title__icontains=term, then=Value(1)) for term in terms],

@@ -1,6 +1,7 @@
 import json
 
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,6 +15,15 @@ from .cache import LISTING_TIMEOUT, listing_version
 from .models import Article, Author, Category, public_tags
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters, for echoing a reader's input back."""
+    return "".join(character for character in text if character.isprintable())
+
+
+class ReaderNotFound(Http404):
+    """A 404 whose message is written for readers, in Japanese, and shown on the page."""
+
+
 class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
@@ -23,6 +33,25 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return Article.objects.published().for_listing().order_by("-published_at", "-id")
+
+    def paginate_queryset(self, queryset, page_size):
+        # A malformed or out-of-range ?page= is the designed 404 page saying
+        # which pages exist; never the last page, so a wrong link stays visible.
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        raw = self.request.GET.get(self.page_kwarg) or "1"
+        number = int(raw) if raw.isascii() and raw.isdigit() else None
+        if raw == "last":
+            number = paginator.num_pages
+        try:
+            if number is None:
+                raise InvalidPage
+            page = paginator.page(number)
+        except InvalidPage:
+            raise ReaderNotFound(
+                f"「{printable(raw[:20])}」というページはありません。"
+                f"ページ番号は 1 から {paginator.num_pages} までの数字で指定してください。"
+            ) from None
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -176,7 +205,9 @@ class ArchiveView(ArticleListView):
     def get_queryset(self):
         self.year, self.month = self.kwargs["year"], self.kwargs.get("month")
         if not 2000 <= self.year <= 2100 or (self.month is not None and not 1 <= self.month <= 12):
-            raise Http404("その年月のアーカイブはありません。")
+            raise ReaderNotFound(
+                "その年月のアーカイブはありません。年は 2000〜2100、月は 1〜12 で指定してください。"
+            )
         articles = super().get_queryset().filter(published_at__year=self.year)
         return articles.filter(published_at__month=self.month) if self.month else articles
 
@@ -203,8 +234,9 @@ class SearchView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["query"] = self.query
+        context["query"] = printable(self.query)
         context["terms"] = search.terms_of(self.query)
+        context["query_notes"] = search.query_notes(self.query)
         context["results"] = [
             (article, search.snippet(article.search_text, self.query)) for article in context["articles"]
         ]

@@ -1,6 +1,8 @@
 from datetime import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
@@ -26,14 +28,35 @@ from .continuation.stitching import find_overlap
 from .continuation.truncation import is_truncated
 from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
-from .forms import ArticleAdminForm, SegmentForm
+from .forms import ArticleAdminForm, SegmentForm, row_id
 from .models import Revision, Segment
 from .roles import author_profile, is_author_of, is_editor, may_edit_content
-from .widgets import SuggestingTagWidget
+from .widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SuggestingTagWidget
+
+
+class SafeInputs:
+    """Admin inputs that Django lets through to the database as a 500: NUL in
+    searches (PostgreSQL refuses it in text; no title or name holds one) and
+    non-numeric ids re-displayed by the autocomplete widgets."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SafeInputs, admin.ModelAdmin):
     list_display = ["name", "slug", "is_team", "user"]
     list_filter = ["is_team"]
     search_fields = ["name", "slug"]
@@ -42,7 +65,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SafeInputs, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -87,7 +110,7 @@ class AtLeastOneAuthorFormSet(BaseInlineFormSet):
             raise ValidationError("著者を1人以上指定してください。")
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(SafeInputs, admin.TabularInline):
     model = ArticleAuthor
     formset = AtLeastOneAuthorFormSet
     autocomplete_fields = ["author"]
@@ -117,7 +140,7 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "editorial/admin/article_change_form.html"
     change_list_template = "editorial/admin/article_change_list.html"
@@ -217,7 +240,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 verb,
                 article,
                 by=request.user,
-                comment=request.POST.get("_workflow_comment", "").strip(),
+                comment=parse_comment(request.POST.get("_workflow_comment", "")),
                 publish_at=publish_at,
             )
         except WorkflowError as error:
@@ -439,6 +462,21 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # Change list ---------------------------------------------------------------
 
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (OverflowError, ValueError) as error:
+            # Django's date hierarchy lets a year such as 9999 or 10**20 escape as a 500;
+            # this makes it the admin's usual "wrong filter" redirect.
+            raise IncorrectLookupParameters(error) from error
+
+    def changelist_view(self, request, extra_context=None):
+        if ERROR_FLAG in request.GET:
+            messages.warning(
+                request, "絞り込みの条件が正しくなかったため、条件を外してすべての記事を表示しています。"
+            )
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description="著者")
     def author_names(self, article):
         return "、".join(author.name for author in article.ordered_authors)
@@ -450,9 +488,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
 def _id_or_404(value) -> int:
     """A row id from a query or form parameter; anything else is a 404, not a 500."""
-    if value is None or not str(value).isdigit():
+    pk = row_id(value)
+    if pk is None:
         raise Http404("指定された版または部分が見つかりません。")
-    return int(value)
+    return pk
 
 
 def pair_with_previous(revisions_newest_first):
@@ -461,15 +500,30 @@ def pair_with_previous(revisions_newest_first):
     return list(zip(revisions_newest_first, [*revisions_newest_first[1:], None], strict=False))
 
 
+def parse_comment(value: str) -> str:
+    """The workflow panel's comment; NUL cannot be stored, so it is refused, not dropped."""
+    if "\x00" in value:
+        raise WorkflowError(
+            "コメントに使えない制御文字（NUL）が含まれています。"
+            "その文字を取り除いてから、もう一度操作してください。"
+        )
+    return value.strip()
+
+
 def parse_local_datetime(value: str) -> datetime | None:
     """A ``datetime-local`` input, read in the site's time zone (Asia/Tokyo)."""
     value = value.strip()
     if not value:
         return None
     try:
+        # No date is longer; fromisoformat reads a long run of digits as one,
+        # and stops at a NUL without complaint.
+        if len(value) > 40 or not value.isprintable():
+            raise ValueError
         naive = datetime.fromisoformat(value)
     except ValueError:
-        raise WorkflowError(f"日時の形式が正しくありません: {value}（例: 2026-12-01T09:00）") from None
+        shown = "".join(character for character in value[:40] if character.isprintable())
+        raise WorkflowError(f"日時の形式が正しくありません: {shown}（例: 2026-12-01T09:00）") from None
     if naive.tzinfo is not None:
         return naive
     return timezone.make_aware(naive, timezone.get_current_timezone())

@@ -1,12 +1,45 @@
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article
 
 from .editing import SCHEDULE_BOUND_STAGES, WORKFLOW_FIELDS, lock_for_edit
 from .exceptions import EditConflict
+from .limits import body_too_long
 from .models import Segment
 from .revisions import as_snapshot, diff_fields
+
+MAX_ROW_ID = 2**63 - 1  # PostgreSQL bigint
+
+
+def row_id(value) -> int | None:
+    """A row id from a query or form parameter, or None for anything else
+    ("²" and "１" pass str.isdigit() but are no id; 10**30 overflows the column)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ROW_ID:
+        return None
+    return int(text)
+
+
+NUL_MESSAGE = (
+    "使えない制御文字（NUL）が含まれています。"
+    "コピー元の文章を確認し、その文字を取り除いてからもう一度保存してください。"
+)
+
+
+def explain_nul_characters(form):
+    """Give every text field a clear message for NUL characters: Django's own
+    Japanese translation of it reads "enter some characters", which misleads."""
+    for field in form.fields.values():
+        field.validators = [
+            validators.ProhibitNullCharactersValidator(message=NUL_MESSAGE)
+            if isinstance(validator, validators.ProhibitNullCharactersValidator)
+            else validator
+            for validator in field.validators
+        ]
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -30,9 +63,38 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        explain_nul_characters(self)
         self.conflict = None
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        if reason := body_too_long(body):
+            raise ValidationError(reason, code="body_too_long")
+        return body
+
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        limit = Tag._meta.get_field("name").max_length
+        for name in tags:
+            if len(name) > limit:
+                raise ValidationError(
+                    f"タグ「{name[:10]}…」が長すぎます（{len(name)} 文字、上限 {limit} 文字）。短くしてください。",
+                    code="tag_too_long",
+                )
+        return tags
+
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data.get("publish_at")
+        # A time already on the article may have passed; only a newly typed one is checked.
+        if publish_at and "publish_at" in self.changed_data and publish_at <= timezone.now():
+            raise ValidationError(
+                "公開予定日時が過ぎています。未来の日時を指定するか、空欄にしてください"
+                "（空欄のまま承認すると、すぐに公開されます）。",
+                code="publish_at_past",
+            )
+        return publish_at
 
     def clean(self):
         cleaned = super().clean()
@@ -67,7 +129,6 @@ class SegmentForm(forms.Form):
     text = forms.CharField(
         label="続きの本文",
         widget=forms.Textarea(attrs={"rows": 12}),
-        max_length=200_000,
         error_messages={"required": "追加する本文を貼り付けてください。"},
     )
     parent = forms.ModelChoiceField(
@@ -79,14 +140,20 @@ class SegmentForm(forms.Form):
 
     def __init__(self, article, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        explain_nul_characters(self)
         self.article = article
         self.fields["parent"].queryset = Segment.objects.filter(article=article)
         self.fields["parent"].label_from_instance = lambda segment: (
             f"#{segment.pk} …{segment.text.strip()[-30:]}"
         )
 
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if reason := body_too_long(text, what="続きの本文"):
+            raise ValidationError(reason, code="body_too_long")
+        return text
+
     def confirmed_parent(self, value):
         """The parent shown in the join preview, if the editor confirmed it."""
-        if not value or not str(value).isdigit():
-            return None
-        return Segment.objects.filter(article=self.article, pk=value).first()
+        pk = row_id(value)
+        return Segment.objects.filter(article=self.article, pk=pk).first() if pk else None

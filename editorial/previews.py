@@ -18,7 +18,11 @@ def preview_url(article) -> str:
 def article_id_from_token(token: str) -> int:
     """The article a token grants; raises signing.SignatureExpired or BadSignature."""
     data = signing.loads(token, salt=SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
-    return int(data["article"])
+    try:
+        return int(data["article"])
+    except (KeyError, TypeError, ValueError):
+        # A validly signed payload of another shape (an older format) is a bad link, not a 500.
+        raise signing.BadSignature("not a preview token") from None
 
 
 def link_max_age_seconds() -> int:

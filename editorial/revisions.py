@@ -41,7 +41,8 @@ def record_revision(article, *, by, note="") -> Revision:
         excerpt=article.excerpt,
         metadata=metadata_of(article),
         author=by if by is not None and by.is_authenticated else None,
-        note=note,
+        # A note names things (an imported file's path) that may be longer than the column.
+        note=note[: Revision._meta.get_field("note").max_length],
     )
 
 

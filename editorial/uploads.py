@@ -11,6 +11,8 @@ from django.conf import settings
 from markdownx.forms import ImageForm
 from PIL import Image, UnidentifiedImageError
 
+from articles.images import too_many_pixels
+
 ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
@@ -22,12 +24,14 @@ class CheckedImageForm(ImageForm):
             raise forms.ValidationError(f"画像が大きすぎます（上限 {limit_mb} MB）。")
         try:
             with Image.open(upload) as image:
-                image_format = image.format
+                image_format, oversized = image.format, too_many_pixels(image)
                 image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
             raise forms.ValidationError(
                 "画像として読み込めないファイルです。JPEG・PNG・GIF・WebP の画像を選んでください。"
             ) from None
+        if oversized:
+            raise forms.ValidationError(oversized)
         if image_format not in ACCEPTED_FORMATS:
             raise forms.ValidationError("対応していない画像形式です。JPEG・PNG・GIF・WebP を使ってください。")
         upload.seek(0)

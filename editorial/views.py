@@ -11,6 +11,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from markdownx.views import ImageUploadView
 from taggit.models import Tag
@@ -19,10 +20,12 @@ from articles.markdown import render_markdown
 from articles.models import Article
 
 from . import previews
+from .limits import body_too_long
 from .models import ImportedSource
 from .uploads import CheckedImageForm
 
 TAG_SUGGESTION_LIMIT = 20
+TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 @staff_member_required
@@ -32,6 +35,9 @@ def markdown_preview(request):
     content = request.POST.get("content")
     if content is None:
         return HttpResponseBadRequest("content が送られていません。")
+    if reason := body_too_long(content):
+        # markdownx shows whatever comes back in the preview pane, whatever the status.
+        return HttpResponse(format_html('<p class="preview-error">{}</p>', reason), status=413)
     return HttpResponse(render_markdown(content))
 
 
@@ -44,7 +50,8 @@ class CheckedImageUploadView(ImageUploadView):
 @staff_member_required
 @require_GET
 def tag_suggestions(request):
-    prefix = request.GET.get("q", "").strip()
+    # NUL cannot reach PostgreSQL, and no tag name is longer than the column.
+    prefix = request.GET.get("q", "").replace("\x00", "").strip()[:TAG_NAME_MAX_LENGTH]
     tags = Tag.objects.order_by("name")
     if prefix:
         tags = tags.filter(name__istartswith=prefix)
@@ -76,8 +83,11 @@ def shared_preview(request, token):
 def jekyll_permalink(request, path):
     """Old Jekyll addresses of imported articles: a permanent redirect once the
     article is live, the ordinary 404 otherwise (a draft's existence never leaks)."""
+    permalink = f"/{unquote(path)}"
+    if "\x00" in permalink:  # PostgreSQL refuses NUL in text; no permalink holds one
+        raise Http404("ページが見つかりません。")
     source = (
-        ImportedSource.objects.filter(permalink=f"/{unquote(path)}", article__in=Article.objects.published())
+        ImportedSource.objects.filter(permalink=permalink, article__in=Article.objects.published())
         .select_related("article")
         .first()
     )

@@ -1,3 +1,4 @@
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.urls import reverse_lazy
 from taggit.forms import TagWidget
 
@@ -16,3 +17,20 @@ class SuggestingTagWidget(TagWidget):
 
     class Media:
         js = ["editorial/tag_suggest.js"]
+
+
+class _ValidIdsOnly:
+    """Re-displaying a refused form, Django's autocomplete widgets put the
+    submitted ids straight into a query: "abc" there is a 500 instead of the
+    field's "choose a valid option". Ids that cannot exist are left out."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isascii() and str(v).isdigit()], attr)
+
+
+class SafeAutocompleteSelect(_ValidIdsOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ValidIdsOnly, AutocompleteSelectMultiple):
+    pass

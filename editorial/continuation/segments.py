@@ -15,6 +15,7 @@ from articles.models import Article
 
 from .. import revisions
 from ..exceptions import NotPermitted, WorkflowError
+from ..limits import body_too_long
 from ..models import Revision, Segment, SegmentPath
 from ..roles import may_edit_content
 from .stitching import Join, overlap_score, stitch_all
@@ -136,6 +137,10 @@ def _root_from_existing_body(article, *, by):
 
 
 def _write_body(article, assembly: Assembly, *, by, note) -> AssemblyReport:
+    # Each pass may fit the limit while the passes joined do not; refusing here
+    # undoes the caller's transaction, the new segment included.
+    if reason := body_too_long(assembly.body, what="組み立てた本文"):
+        raise WorkflowError(reason)
     state, _ = SegmentPath.objects.get_or_create(article=article)
     report = AssemblyReport(assembly=assembly, changed=assembly.body != article.body)
     hand_edited = state.assembled_body.strip() and article.body.strip() != state.assembled_body.strip()

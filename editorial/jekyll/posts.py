@@ -13,6 +13,9 @@ from django.conf import settings
 from articles.models import Article
 from articles.text import slug_candidate
 
+from ..continuation.segments import assemble_texts
+from ..limits import body_too_long
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_NAME_LENGTH = 100  # authors, categories and tags
 END_MARKER = re.compile(r"^[ \t]*---END---[ \t]*$", re.MULTILINE)
@@ -92,15 +95,19 @@ def parse_date(value, *, where="date") -> datetime:
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        if offset > timedelta(hours=14):
-            raise PostError(f"{where} のタイムゾーンが正しくありません: {zone}")
+        if offset > timedelta(hours=14) or int(digits[2:]) >= 60:
+            raise PostError(f"{where} のタイムゾーンが正しくありません: {zone}（例: +0900）")
         tzinfo = timezone(sign * offset)
     else:
         tzinfo = TOKYO
     try:
-        return datetime(parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"], tzinfo=tzinfo)
-    except ValueError:
+        moment = datetime(
+            parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"], tzinfo=tzinfo
+        )
+        moment.astimezone(UTC)  # 0001-01-01 in Tokyo is before year 1 in UTC: not storable
+    except (ValueError, OverflowError):
         raise PostError(f"{where} が存在しない日時です: {text!r}") from None
+    return moment
 
 
 def _names(value, key) -> list[str]:
@@ -156,12 +163,22 @@ def read_post(path: Path, *, source_key: str | None = None) -> Post:
         data = path.read_bytes()
     except OSError as error:
         raise PostError(f"ファイルを読めません（{error.strerror or error}）。") from None
+    if not data.strip():
+        raise PostError("ファイルが空です。front matter と本文を書いてから取り込んでください。")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PostError("UTF-16 で保存されています。UTF-8 で保存し直してから取り込んでください。")
     if b"\x00" in data:
-        raise PostError("バイナリファイルです（テキストではありません）。")
+        raise PostError(
+            "バイナリファイルです（テキストではありません）。Markdown のテキストファイルを指定してください。"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PostError(f"UTF-8 のテキストではありません（{error.start} バイト目）。") from None
+        line = data[: error.start].count(b"\n") + 1
+        raise PostError(
+            f"UTF-8 のテキストではありません（{line} 行目、{error.start + 1} バイト目）。"
+            "Shift_JIS などで保存されたファイルは、UTF-8 に変換してから取り込んでください。"
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     match = _FRONT_MATTER.match(text)
     if not match:
@@ -199,6 +216,9 @@ def read_post(path: Path, *, source_key: str | None = None) -> Post:
     if segments:
         segments[0] = _drop_repeated_title(segments[0], title)
         segments = [part for part in segments if part.strip()]
+    for text in [*segments, assemble_texts(segments)]:
+        if reason := body_too_long(text):
+            raise PostError(reason)
 
     return Post(
         path=path,

@@ -72,6 +72,25 @@ ADMIN_MATRIX = {
     "auth_user_history":                   ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "auth_user_password_change":           ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "auth/user/<path:object_id>/":         ("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
+    # Login attempts recorded by django-axes: the superuser's alone, and nobody adds one by hand.
+    "axes_accessattempt_changelist":  ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accessattempt_add":         ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "axes_accessattempt_change":      ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accessattempt_delete":      ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accessattempt_history":     ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes/accessattempt/<path:object_id>/":("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
+    "axes_accesslog_changelist":      ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accesslog_add":             ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "axes_accesslog_change":          ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accesslog_delete":          ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accesslog_history":         ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes/accesslog/<path:object_id>/":   ("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
+    "axes_accessfailurelog_changelist":("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accessfailurelog_add":      ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "axes_accessfailurelog_change":   ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accessfailurelog_delete":   ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes_accessfailurelog_history":  ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "axes/accessfailurelog/<path:object_id>/":("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
     # Tags: writers look (the change page is read-only for them), editors change and merge.
     "taggit_tag_changelist":               ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "taggit_tag_add":                      ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
@@ -212,7 +231,15 @@ ADMIN_QUERIES = {
 
 @pytest.fixture
 def objects(own_draft, other_writer, writer, category):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
     tag = Tag.objects.get(name="AI")
+    seen = {
+        "username": "editor",
+        "ip_address": "203.0.113.7",
+        "user_agent": "test",
+        "path_info": "/admin/login/",
+    }
     return {
         "article": own_draft,
         "revision": revisions.record_revision(own_draft, by=writer),
@@ -224,6 +251,11 @@ def objects(own_draft, other_writer, writer, category):
             "articles/author": writer.author_profile.pk,
             "articles/category": category.pk,
             "articles/article": own_draft.pk,
+            "axes/accessattempt": AccessAttempt.objects.create(
+                **seen, get_data="", post_data="", failures_since_start=1
+            ).pk,
+            "axes/accesslog": AccessLog.objects.create(**seen).pk,
+            "axes/accessfailurelog": AccessFailureLog.objects.create(**seen).pk,
         },
     }
 

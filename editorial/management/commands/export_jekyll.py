@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
 from editorial.jekyll.exporter import export_articles
@@ -17,5 +17,10 @@ class Command(BaseCommand):
         articles = Article.objects.for_listing().select_related("imported_source").order_by("pk")
         if status:
             articles = articles.filter(status=status)
-        written = export_articles(articles, Path(outdir))
+        try:
+            written = export_articles(articles, Path(outdir))
+        except OSError as error:
+            raise CommandError(
+                f"{outdir} に書き出せません（{error.strerror or error}）。書き込めるディレクトリを指定してください。"
+            ) from None
         self.stdout.write(self.style.SUCCESS(f"{len(written)} 件を {outdir} に書き出しました。"))
