@@ -5,11 +5,12 @@ once with its audit row, and the emails are sent after all."""
 import os
 import signal
 import time
+from contextlib import ExitStack
 from datetime import timedelta
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
@@ -43,13 +44,17 @@ def kill_pool_process(worker):
     assert wait_until(lambda: pool_processes(worker) not in ([], [child]), timeout=15)
 
 
-def backends(sql):
-    """Ask PostgreSQL from outside the test's transaction (whose view of pg_stat_activity is frozen)."""
+def outside_connection(**options):
+    """A connection of its own, outside the test's (whose view of pg_stat_activity is frozen)."""
     settings = connection.settings_dict
-    with psycopg.connect(
+    return psycopg.connect(
         host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
-        dbname=settings["NAME"], autocommit=True,
-    ) as db:  # fmt: skip
+        dbname=settings["NAME"], **options,
+    )  # fmt: skip
+
+
+def backends(sql):
+    with outside_connection(autocommit=True) as db:
         return [row[0] for row in db.execute(sql).fetchall()]
 
 
@@ -66,16 +71,17 @@ def test_a_pool_process_killed_mid_batch_leaves_nothing_half_published(tmp_path,
     )
     env = {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
            "EMAIL_FILE_PATH": str(tmp_path / "mail"), **FAST_SWEEPS}  # fmt: skip
-    with running_worker(name="batch", extra_env=env, concurrency=1) as worker:
-        with transaction.atomic():
-            # Holding this lock stops the start-up sweep after it has marked the
-            # batch published in its transaction, before it writes the audit rows.
-            with connection.cursor() as cursor:
-                cursor.execute("LOCK TABLE editorial_transition IN SHARE MODE")
-            blocked = wait_until(blocked_writing_audit_rows, timeout=30)
-            assert len(blocked) == 1, "the start-up sweep never reached the audit rows"
-            (stuck,) = blocked
-            kill_pool_process(worker)
+    with ExitStack() as stack:
+        # Taken before the worker starts, this lock stops its start-up sweep after
+        # it has marked the batch published in its transaction, before the audit rows.
+        locker = stack.enter_context(outside_connection())
+        locker.execute("LOCK TABLE editorial_transition IN SHARE MODE")
+        worker = stack.enter_context(running_worker(name="batch", extra_env=env, concurrency=1))
+        blocked = wait_until(blocked_writing_audit_rows, timeout=30)
+        assert len(blocked) == 1, "the start-up sweep never reached the audit rows"
+        (stuck,) = blocked
+        kill_pool_process(worker)
+        locker.rollback()
         # PostgreSQL rolls back the dead process's transaction once it runs on and finds no client.
         assert wait_until(lambda: stuck not in backends("SELECT pid FROM pg_stat_activity"), timeout=15)
         assert still_scheduled() == 30, "the killed batch must leave no trace"
