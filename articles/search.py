@@ -64,6 +64,10 @@ def search(articles, query: str):
             needed = {term} if len(term) == 1 else {term[i : i + 2] for i in range(len(term) - 1)}
             tsquery = " & ".join(_lexeme(gram) for gram in sorted(needed))
             articles = articles.filter(search_vector=SearchQuery(tsquery, search_type="raw", config="simple"))
+            if len(term) <= 2:
+                # The term is itself one of the indexed grams, so the index answer is already
+                # exact; re-reading the text of every match would cost more than the search.
+                continue
         articles = articles.filter(search_text__contains=term)
     in_title = Case(
         *[When(title__icontains=term, then=Value(1)) for term in terms],

@@ -192,6 +192,9 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+SEARCH_COUNT_CAP = 1000
+
+
 class SearchView(ArticleListView):
     template_name = "articles/search.html"
 
@@ -203,6 +206,9 @@ class SearchView(ArticleListView):
         context = super().get_context_data(**kwargs)
         context["query"] = self.query
         context["terms"] = search.terms_of(self.query)
+        # A common word matches most of the archive; counting past the cap would cost more than the page.
+        context["result_count"] = self.object_list.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        context["result_count_cap"] = SEARCH_COUNT_CAP
         context["results"] = [
             (article, search.snippet(article.search_text, self.query)) for article in context["articles"]
         ]
