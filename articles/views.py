@@ -78,15 +78,22 @@ class ArticleDetailView(DetailView):
 
 
 RELATED_ARTICLES = 4
+# Related articles are chosen among the articles published nearest in time to
+# this one, this many on each side: ranking the whole archive by shared tags
+# would read every article's tags on every article page.
+RELATED_NEIGHBOURHOOD = 250
 
 
 def related_articles(article):
-    """Published articles sharing the most tags and categories, in one query."""
+    """Published articles near in time sharing the most tags and categories, in one query."""
     tag_ids = [tag.pk for tag in article.tags.all()]
     category_ids = [category.pk for category in article.categories.all()]
+    published = Article.objects.published()
+    before = published.filter(published_at__lt=article.published_at).order_by("-published_at")
+    after = published.filter(published_at__gt=article.published_at).order_by("published_at")
+    neighbours = before.values("pk")[:RELATED_NEIGHBOURHOOD].union(after.values("pk")[:RELATED_NEIGHBOURHOOD])
     return list(
-        Article.objects.published()
-        .exclude(pk=article.pk)
+        published.filter(pk__in=neighbours)
         .annotate(
             shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True)
             + Count("categories", filter=Q(categories__in=category_ids), distinct=True)
