@@ -114,3 +114,28 @@ def test_result_count_stops_at_the_cap(client, author, monkeypatch):
     response = client.get(reverse("articles:search"), {"q": "投資の"})  # not the cached page
     assert "2 件以上" in response.content.decode()
     assert len(response.context["articles"]) == 3
+
+
+def test_common_queries_list_newest_first_along_the_date_index(client, author, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for days, title in ((3, "古い投資の話"), (1, "新しい記事"), (2, "真ん中の記事")):
+        make_article(
+            title=title,
+            body="投資と推論の話。",
+            authors=[author],
+            published=True,
+            published_at=now - timedelta(days=days),
+        )
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    response = client.get(reverse("articles:search"), {"q": "投資 推論"})
+    # More matches than the cap: newest first, not title matches first.
+    assert [article.title for article in response.context["articles"]] == [
+        "新しい記事",
+        "真ん中の記事",
+        "古い投資の話",
+    ]
+    assert "2 件以上" in response.content.decode()
