@@ -152,7 +152,11 @@ class Article(models.Model):
         verbose_name = "記事"
         verbose_name_plural = "記事"
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        # Lists and common searches read this index newest first and stop after one page;
+        # with the id in it, the order (published_at, then id) needs no sort at all.
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published_id")
+        ]
         permissions = [
             ("review_article", "記事をレビューし、承認・公開・アーカイブできる（編集者）"),
         ]

@@ -60,8 +60,11 @@ def bigram_where(query):
     clauses, params = [], []
     for term in terms_of(query):
         needed = {term} if len(term) == 1 else {term[i : i + 2] for i in range(len(term) - 1)}
-        clauses.append("search_vector @@ %s::tsquery AND search_text LIKE %s")
-        params += [" & ".join(_lexeme(gram) for gram in sorted(needed)), f"%{_like(term)}%"]
+        clauses.append("search_vector @@ %s::tsquery")
+        params.append(" & ".join(_lexeme(gram) for gram in sorted(needed)))
+        if len(term) > 2:  # a shorter term is itself an indexed gram: the index answer is exact
+            clauses.append("search_text LIKE %s")
+            params.append(f"%{_like(term)}%")
     return " AND ".join(clauses), params
 
 
