@@ -75,10 +75,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(published_q())
 
     def for_listing(self):
+        return self.for_cards().prefetch_related("tags")
+
+    def for_cards(self):
+        """What an article card shows besides the article's own columns: authors and categories."""
         return self.prefetch_related(
             models.Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()),
             "categories",
-            "tags",
         )
 
 

@@ -33,12 +33,10 @@ class ArticleListView(ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .for_listing()
-            .defer(*self.deferred_fields)
-            .order_by("-published_at", "-id")
-        )
+        return self.articles().defer(*self.deferred_fields).order_by("-published_at", "-id")
+
+    def articles(self):
+        return Article.objects.published().for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -253,6 +251,10 @@ SEARCH_COUNT_CAP = 200
 class SearchView(ArticleListView):
     template_name = "articles/search.html"
     deferred_fields = ("body", "search_vector")  # the snippets come from search_text
+
+    def articles(self):
+        # A result shows its title, date and snippet: no authors, categories or tags to fetch.
+        return Article.objects.published()
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
