@@ -82,10 +82,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(published_q())
 
     def for_listing(self):
+        return self.for_cards().prefetch_related("tags")
+
+    def for_cards(self):
+        """What an article card shows besides the article's own columns: authors and categories."""
         return self.prefetch_related(
             models.Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()),
             "categories",
-            "tags",
         )
 
 
@@ -159,7 +162,11 @@ class Article(models.Model):
         verbose_name = "記事"
         verbose_name_plural = "記事"
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        # Lists and common searches read this index newest first and stop after one page;
+        # with the id in it, the order (published_at, then id) needs no sort at all.
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published_id")
+        ]
         permissions = [
             ("review_article", "記事をレビューし、承認・公開・アーカイブできる（編集者）"),
         ]

@@ -1,18 +1,28 @@
 import json
 
 from django.conf import settings
-from django.core.paginator import InvalidPage
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import EmptyPage
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
+from taggit.models import TaggedItem
 
 from . import search
 from .cache import LISTING_TIMEOUT, listing_version
 from .models import Article, Author, Category, public_tags
+from .pagination import OpenEndedPaginator
+
+# A card shows neither the body nor the search columns, and they are most of
+# an article's bytes (about 40 KB for 6,000 characters): lists leave them unread.
+NOT_ON_CARDS = ("body", "search_text", "search_vector")
+MAX_PAGE_NUMBER = 1_000_000
 
 
 def printable(text: str) -> str:
@@ -27,29 +37,38 @@ class ReaderNotFound(Http404):
 class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+    deferred_fields = NOT_ON_CARDS
+    paginator_class = OpenEndedPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().order_by("-published_at", "-id")
+        return self.articles().defer(*self.deferred_fields).order_by("-published_at", "-id")
+
+    def articles(self):
+        return Article.objects.published().for_cards()
 
     def paginate_queryset(self, queryset, page_size):
         # A malformed or out-of-range ?page= is the designed 404 page saying
-        # which pages exist; never the last page, so a wrong link stays visible.
+        # what is wrong; never the last page, so a wrong link stays visible.
+        # (The paginator never counts the list, so it cannot name the last page.)
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         raw = self.request.GET.get(self.page_kwarg) or "1"
-        number = int(raw) if raw.isascii() and raw.isdigit() else None
-        if raw == "last":
-            number = paginator.num_pages
-        try:
-            if number is None:
-                raise InvalidPage
-            page = paginator.page(number)
-        except InvalidPage:
+        shown = printable(raw[:20])
+        number = int(raw) if raw.isascii() and raw.isdigit() else 0
+        if number < 1:
             raise ReaderNotFound(
-                f"「{printable(raw[:20])}」というページはありません。"
-                f"ページ番号は 1 から {paginator.num_pages} までの数字で指定してください。"
+                f"「{shown}」というページはありません。ページ番号は 1 以上の数字で指定してください。"
+            )
+        try:
+            # Past any list's end, and short of an OFFSET too big for the database.
+            if number > MAX_PAGE_NUMBER:
+                raise EmptyPage
+            page = paginator.page(number)
+        except EmptyPage:
+            raise ReaderNotFound(
+                f"「{shown}」というページはありません。一覧はそこまで続いていません。最初のページからご覧ください。"
             ) from None
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -78,7 +97,7 @@ def featured_by_category():
         .values("pk")[:1]
     )
     categories = list(Category.objects.annotate(newest_id=Subquery(newest)).filter(newest_id__isnull=False))
-    articles = Article.objects.in_bulk([category.newest_id for category in categories])
+    articles = Article.objects.defer(*NOT_ON_CARDS).in_bulk([category.newest_id for category in categories])
     return [(category, articles[category.newest_id]) for category in categories]
 
 
@@ -88,7 +107,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # Anything not published is a 404, never a 403: its existence must not leak.
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_listing().defer("search_text", "search_vector")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -106,23 +125,51 @@ class ArticleDetailView(DetailView):
 
 
 RELATED_ARTICLES = 4
+# Related articles are chosen among the articles published nearest in time to
+# this one, this many on each side: ranking the whole archive by shared tags
+# would read every article's tags on every article page.
+RELATED_NEIGHBOURHOOD = 250
 
 
 def related_articles(article):
-    """Published articles sharing the most tags and categories, in one query."""
+    """Published articles near in time sharing the most tags and categories, in one query."""
     tag_ids = [tag.pk for tag in article.tags.all()]
     category_ids = [category.pk for category in article.categories.all()]
-    return list(
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .annotate(
-            shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True)
-            + Count("categories", filter=Q(categories__in=category_ids), distinct=True)
+    published = Article.objects.published()
+    before = published.filter(published_at__lt=article.published_at).order_by("-published_at")
+    after = published.filter(published_at__gt=article.published_at).order_by("published_at")
+    neighbours = before.values("pk")[:RELATED_NEIGHBOURHOOD].union(after.values("pk")[:RELATED_NEIGHBOURHOOD])
+    # Counted in correlated subqueries, not through the generic relation: its join casts
+    # taggit's integer object_id to bigint, which keeps PostgreSQL off the index and made
+    # it read every tag link (500,000 at 100,000 articles) for each article page.
+    shared_tags = (
+        _count_per_article(
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article),
+                object_id=OuterRef("pk"),
+                tag_id__in=tag_ids,
+            ),
+            "object_id",
         )
+        if tag_ids
+        else Value(0)
+    )
+    shared_categories = _count_per_article(
+        Article.categories.through.objects.filter(article_id=OuterRef("pk"), category_id__in=category_ids),
+        "article_id",
+    )
+    return list(
+        published.filter(pk__in=neighbours)
+        .annotate(shared=shared_tags + shared_categories)
         .filter(shared__gt=0)
         .only("title", "slug", "published_at")
         .order_by("-shared", "-published_at")[:RELATED_ARTICLES]
     )
+
+
+def _count_per_article(links, article_field):
+    counted = links.order_by().values(article_field).annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def article_last_modified(request, slug):
@@ -165,7 +212,10 @@ class _FilteredListView(ArticleListView):
 
     def get_queryset(self):
         self.subject = get_object_or_404(self.subjects(), slug=self.kwargs["slug"])
-        return super().get_queryset().filter(**{self.lookup: self.subject})
+        return self.narrow(super().get_queryset())
+
+    def narrow(self, articles):
+        return articles.filter(**{self.lookup: self.subject})
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,8 +245,17 @@ class AuthorView(_FilteredListView):
 class TagView(_FilteredListView):
     subjects = staticmethod(public_tags)
     feed_prefix = "tag"
-    lookup = "tags"
     heading_label = "タグ"
+
+    def narrow(self, articles):
+        # Not through taggit's join: it casts the integer object_id to bigint, which keeps
+        # PostgreSQL off the index and had it read every tag link for each tag page.
+        links = TaggedItem.objects.filter(
+            tag=self.subject,
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=OuterRef("pk"),
+        )
+        return articles.filter(Exists(links))
 
 
 class ArchiveView(ArticleListView):
@@ -225,18 +284,39 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+SEARCH_COUNT_CAP = 200
+
+
 class SearchView(ArticleListView):
     template_name = "articles/search.html"
+    deferred_fields = ("body", "search_vector")  # the snippets come from search_text
+
+    def articles(self):
+        # A result shows its title, date and snippet: no authors, categories or tags to fetch.
+        return Article.objects.published()
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
-        return search.search(super().get_queryset(), self.query)
+        matches = search.search(super().get_queryset(), self.query)
+        # A common word matches most of the archive: counting, or ranking titles first,
+        # past the cap would read tens of thousands of articles for one page of results.
+        self.result_count = matches.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        if self.result_count <= SEARCH_COUNT_CAP:
+            return matches
+        search.walk_the_date_index()
+        return search.search(super().get_queryset(), self.query, common=True)
+
+    def get(self, request, *args, **kwargs):
+        with transaction.atomic(savepoint=False):  # the scope of walk_the_date_index()
+            return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["query"] = printable(self.query)
         context["terms"] = search.terms_of(self.query)
         context["query_notes"] = search.query_notes(self.query)
+        context["result_count"] = self.result_count
+        context["result_count_cap"] = SEARCH_COUNT_CAP
         context["results"] = [
             (article, search.snippet(article.search_text, self.query)) for article in context["articles"]
         ]

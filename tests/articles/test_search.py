@@ -1,6 +1,11 @@
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import views
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +92,50 @@ def test_empty_and_overlong_queries_are_handled(client, corpus):
 def test_search_page_query_count_is_constant(client, corpus, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         client.get(reverse("articles:search"), {"q": "AI"})
+
+
+def test_short_terms_are_answered_by_the_index_alone(client, corpus):
+    # One or two characters are themselves indexed grams: no re-reading of the text.
+    with CaptureQueriesContext(connection) as short:
+        assert found(client, "投資") == {"AIチップの需要", "分かれた言葉"}
+    with CaptureQueriesContext(connection) as longer:
+        assert found(client, "投資家") == set()
+    rereads = re.compile(r'"search_text"(::text)? LIKE')
+    assert not any(rereads.search(query["sql"]) for query in short.captured_queries)
+    assert any(rereads.search(query["sql"]) for query in longer.captured_queries)
+
+
+def test_result_count_stops_at_the_cap(client, author, monkeypatch):
+    for number in range(3):
+        make_article(title=f"投資の記事{number}", body="投資の話。", authors=[author], published=True)
+    response = client.get(reverse("articles:search"), {"q": "投資"})
+    assert "3 件" in response.content.decode()
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    response = client.get(reverse("articles:search"), {"q": "投資の"})  # not the cached page
+    assert "2 件以上" in response.content.decode()
+    assert len(response.context["articles"]) == 3
+
+
+def test_common_queries_list_newest_first_along_the_date_index(client, author, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for days, title in ((3, "古い投資の話"), (1, "新しい記事"), (2, "真ん中の記事")):
+        make_article(
+            title=title,
+            body="投資と推論の話。",
+            authors=[author],
+            published=True,
+            published_at=now - timedelta(days=days),
+        )
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    response = client.get(reverse("articles:search"), {"q": "投資 推論"})
+    # More matches than the cap: newest first, not title matches first.
+    assert [article.title for article in response.context["articles"]] == [
+        "新しい記事",
+        "真ん中の記事",
+        "古い投資の話",
+    ]
+    assert "2 件以上" in response.content.decode()

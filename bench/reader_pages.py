@@ -1,0 +1,252 @@
+"""Benchmark: reader pages at 100,000 articles, against two floors, under gunicorn.
+
+    .venv/bin/python -m bench.reader_pages              # seeds once (bench/seed_pages.py), then measures
+    BENCH_SECONDS=5 .venv/bin/python -m bench.reader_pages
+
+Gunicorn runs 2 sync workers with persistent database connections
+(CONN_MAX_AGE), DEBUG off, hashed static files from a collectstatic into a
+temporary folder. wrk on 127.0.0.1 drives one page at a time with one
+connection per worker, so latency is close to the time a worker spends on
+a request. Every page is measured twice in the same run:
+
+- uncached: the dummy cache (``BENCH_PAGE_CACHE=0``), so each request renders
+  from the database as the first request after a publish does;
+- cached: the Redis page cache and listing fragments, warmed first.
+
+Beside them in each variant, the floors (bench/floor_views.py): a fixed
+22 KB page without the database, and one row by primary key through a small
+template. The SQL query count per page comes from Django's test client with
+CaptureQueriesContext against the same database.
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from . import seed_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WORKERS = 2
+REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
+SEARCHES = ["投資", "推論", "AI チップ", "NVIDIA"]
+
+
+def pages():
+    """(label, path) of every page measured; the floors first."""
+    middle = seed_pages.COUNT // 2
+    return [
+        ("floor: fixed 22 KB page", "/bench/floor/fixed/"),
+        ("floor: one row + template", f"/bench/floor/row/{middle}/"),
+        ("article", f"/articles/article-{middle}/"),
+        ("home", "/"),
+        ("home, page 200", "/?page=200"),
+        ("category, page 1", "/category/semiconductors/"),
+        ("category, page 200", "/category/semiconductors/?page=200"),
+        ("tag", "/tag/tag-4/"),
+        *[(f"search 「{query}」", f"/search/?q={quote(query)}") for query in SEARCHES],
+    ]
+
+
+def server_env(*, cached, static_root):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": seed_pages.DATABASE_URL,
+        "CONN_MAX_AGE": "600",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-secret",
+        "STATIC_ROOT": static_root,
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": "bench-pages",
+        "BENCH_PAGE_CACHE": "1" if cached else "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    return env
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "allforces.wsgi",
+            f"--workers={WORKERS}",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/bench/floor/fixed/", timeout=5)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+
+
+def warm(base, path):
+    for _ in range(2 * WORKERS):
+        with urllib.request.urlopen(base + path, timeout=60) as response:
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            response.read()
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url):
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{WORKERS}", f"-d{SECONDS}s", "--latency", "--timeout=10s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = result.stdout
+
+    def percentile(label):
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * _UNITS[unit]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": percentile(50),
+        "p99_ms": percentile(99),
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def query_counts(paths):
+    """SQL queries per page: uncached (dummy cache), and cached once warm (Redis)."""
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    def count(path):
+        client = Client(HTTP_HOST="127.0.0.1")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+        return len(queries)
+
+    # A worker's first requests also look up what it keeps for its lifetime (taggit's content
+    # type): counted on a second request, as every request after a worker's first sees it.
+    for path in paths:
+        count(path)
+    counts = {path: {"uncached": count(path)} for path in paths}
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "bench-pages-counts",
+        }
+    }
+    with override_settings(CACHES=redis):
+        for path in paths:
+            count(path)
+            counts[path]["cached"] = count(path)
+    return counts
+
+
+def measure(*, cached, static_root):
+    results = {}
+    with gunicorn(server_env(cached=cached, static_root=static_root)) as base:
+        for label, path in pages():
+            warm(base, path)
+            results[label] = wrk(base + path)
+            print(f"  {'cached' if cached else 'uncached'} {label}: {results[label]}", flush=True)
+    return results
+
+
+def table(results, counts, variant):
+    fixed = results["floor: fixed 22 KB page"]["rps"]
+    row = results["floor: one row + template"]["rps"]
+    lines = [
+        f"### {variant}",
+        "",
+        "| page | req/s | p50 | p99 | × fixed floor | × DB floor | SQL queries |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, path in pages():
+        result = results[label]
+        lines.append(
+            f"| {label} | {result['rps']:.0f} | {result['p50_ms']:.1f} ms | {result['p99_ms']:.1f} ms"
+            f" | {result['rps'] / fixed:.2f} | {result['rps'] / row:.2f}"
+            f" | {counts[path]['cached' if variant == 'cached' else 'uncached']} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
+        # The settings this process uses for seeding and counting queries: the uncached server's.
+        os.environ.update(server_env(cached=False, static_root=static_root))
+        seed_pages.django_setup()
+        seed_pages.ensure_seeded()
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
+            cwd=ROOT,
+            env=server_env(cached=False, static_root=static_root),
+            check=True,
+        )
+        counts = query_counts([path for _, path in pages()])
+        uncached = measure(cached=False, static_root=static_root)
+        cached = measure(cached=True, static_root=static_root)
+    cpu = next(
+        line.split(":", 1)[1].strip()
+        for line in Path("/proc/cpuinfo").read_text().splitlines()
+        if line.startswith("model name")
+    )
+    print()
+    print(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores ({cpu}), "
+        f"{seed_pages.COUNT:,} articles, wrk -t1 -c{WORKERS} -d{SECONDS}s per page, "
+        f"gunicorn {WORKERS} sync workers"
+    )
+    print()
+    print(table(uncached, counts, "uncached"))
+    print()
+    print(table(cached, counts, "cached"))
+    out = ROOT / "var" / "bench-reader-pages.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"uncached": uncached, "cached": cached, "queries": counts}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
