@@ -23,13 +23,6 @@ CHANGELIST_URL = "/admin/articles/article/"
 FIX_BELOW = "下記のエラーを修正してください。"
 
 
-@pytest.fixture
-def editor_client(editor):
-    client = Client(raise_request_exception=False)
-    client.force_login(editor)
-    return client
-
-
 def add_form_data(author, **overrides):
     data = {
         "title": "推論モデルの台頭",

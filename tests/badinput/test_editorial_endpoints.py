@@ -6,7 +6,6 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from PIL import Image
@@ -21,13 +20,6 @@ PREVIEW_URL = "/editorial/markdownx/markdownify/"
 UPLOAD_URL = "/editorial/markdownx/upload/"
 SUGGEST_URL = "/editorial/tags/suggest/"
 UNREADABLE = "画像として読み込めないファイルです。JPEG・PNG・GIF・WebP の画像を選んでください。"
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client(raise_request_exception=False)
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
