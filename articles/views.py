@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
@@ -123,6 +124,13 @@ class ArticleDetailView(DetailView):
         context["related_articles"] = related_articles(article)
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # Carried by the (cached) page itself, so conditional GET needs no query.
+        changed = max(self.object.updated_at, self.object.published_at)
+        response.headers["Last-Modified"] = http_date(changed.timestamp())
+        return response
+
 
 RELATED_ARTICLES = 4
 # Related articles are chosen among the articles published nearest in time to
@@ -170,12 +178,6 @@ def related_articles(article):
 def _count_per_article(links, article_field):
     counted = links.order_by().values(article_field).annotate(count=Count("pk")).values("count")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def article_last_modified(request, slug):
-    """For conditional GET: when the published article last changed, or None (a 404)."""
-    article = Article.objects.published().filter(slug=slug).only("updated_at", "published_at").first()
-    return max(article.updated_at, article.published_at) if article else None
 
 
 def news_article_json_ld(request, article):

@@ -65,6 +65,7 @@ def server_env(*, cached, static_root):
         "DATABASE_URL": seed_pages.DATABASE_URL,
         "CONN_MAX_AGE": "600",
         "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1, as behind a TLS proxy
         "SECRET_KEY": "bench-only-not-secret",
         "STATIC_ROOT": static_root,
         "REDIS_URL": REDIS_URL,
