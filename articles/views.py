@@ -22,7 +22,7 @@ from .pagination import OpenEndedPaginator
 
 # A card shows neither the body nor the search columns, and they are most of
 # an article's bytes (about 40 KB for 6,000 characters): lists leave them unread.
-NOT_ON_CARDS = ("body", "search_text", "search_vector")
+NOT_ON_CARDS = ("body", "search_text", "search_vector", "rendered_html", "rendered_toc", "rendered_from")
 MAX_PAGE_NUMBER = 1_000_000
 
 
@@ -109,6 +109,12 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Anything not published is a 404, never a 403: its existence must not leak.
         return Article.objects.published().for_listing().defer("search_text", "search_vector")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not article.has_stored_rendering:
+            article.store_rendering()
+        return article
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -291,7 +297,8 @@ SEARCH_COUNT_CAP = 200
 
 class SearchView(ArticleListView):
     template_name = "articles/search.html"
-    deferred_fields = ("body", "search_vector")  # the snippets come from search_text
+    # The snippets come from search_text.
+    deferred_fields = ("body", "search_vector", "rendered_html", "rendered_toc", "rendered_from")
 
     def articles(self):
         # A result shows its title, date and snippet: no authors, categories or tags to fetch.

@@ -311,3 +311,11 @@ def test_lists_leave_bodies_and_search_columns_unread(author, category, client):
         for sql in article_reads:
             assert '"articles_article"."body"' not in sql, url
             assert '"articles_article"."search_text"' not in sql, url
+
+
+def test_an_article_saved_before_stored_renderings_is_filled_on_first_view(published_article, client):
+    Article.objects.filter(pk=published_article.pk).update(rendered_html="", rendered_from="")
+    html = client.get(published_article.get_absolute_url()).content.decode()
+    stored = Article.objects.get(pk=published_article.pk)
+    assert stored.has_stored_rendering and stored.rendered_html
+    assert stored.rendered_html in html
