@@ -2,12 +2,24 @@ import json
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import EmptyPage
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -16,14 +28,15 @@ from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
 from . import search
-from .cache import LISTING_TIMEOUT, listing_version
-from .models import Article, Author, Category, public_tags
+from .cache import LISTING_TIMEOUT
+from .models import Article, ArticleAuthor, Author, Category, public_tags
 from .pagination import OpenEndedPaginator
 
 # A card shows neither the body nor the search columns, and they are most of
 # an article's bytes (about 40 KB for 6,000 characters): lists leave them unread.
 NOT_ON_CARDS = ("body", "search_text", "search_vector", "rendered_html", "rendered_toc", "rendered_from")
 MAX_PAGE_NUMBER = 1_000_000
+CARD_TIMEOUT = LISTING_TIMEOUT
 
 
 def printable(text: str) -> str:
@@ -40,6 +53,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
     deferred_fields = NOT_ON_CARDS
     paginator_class = OpenEndedPaginator
+    shows_cards = True
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -48,7 +62,8 @@ class ArticleListView(ListView):
         return self.articles().defer(*self.deferred_fields).order_by("-published_at", "-id")
 
     def articles(self):
-        return Article.objects.published().for_cards()
+        # Authors and categories are fetched in rendered_cards(), only for cards not cached.
+        return Article.objects.published()
 
     def paginate_queryset(self, queryset, page_size):
         # A malformed or out-of-range ?page= is the designed 404 page saying
@@ -75,8 +90,39 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["listing_cache"] = {"version": listing_version(), "timeout": LISTING_TIMEOUT}
+        if self.shows_cards:
+            context["cards"] = rendered_cards(context["articles"])
         return context
+
+
+def card_key(article) -> str:
+    # Everything a card shows changes with one of these; the listing version is not in
+    # the key, so a publish re-renders the one new card, not the 19 others on the page.
+    changed = f"{article.updated_at.timestamp()}:{article.published_at.timestamp()}"
+    return f"card:{article.pk}:{article.version}:{changed}"
+
+
+def rendered_cards(articles):
+    """The HTML of each article's card, from the cache where another page rendered it.
+
+    A category or author renamed shows on cached cards when they expire
+    (CARD_TIMEOUT), as it did on the cached list fragments before.
+    """
+    articles = list(articles)
+    keys = [card_key(article) for article in articles]
+    found = cache.get_many(keys)
+    missing = [article for article, key in zip(articles, keys, strict=True) if key not in found]
+    if missing:
+        prefetch_related_objects(
+            missing, Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()), "categories"
+        )
+        fresh = {
+            card_key(article): render_to_string("articles/_article_card.html", {"article": article})
+            for article in missing
+        }
+        cache.set_many(fresh, CARD_TIMEOUT)
+        found.update(fresh)
+    return [mark_safe(found[key]) for key in keys]  # our own template's output, already escaped
 
 
 class HomeView(ArticleListView):
@@ -297,6 +343,7 @@ SEARCH_COUNT_CAP = 200
 
 class SearchView(ArticleListView):
     template_name = "articles/search.html"
+    shows_cards = False  # results are a title, a date and a snippet
     # The snippets come from search_text.
     deferred_fields = ("body", "search_vector", "rendered_html", "rendered_toc", "rendered_from")
 
