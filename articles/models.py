@@ -2,6 +2,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Now
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from . import search
 from .images import cover_upload_to, validate_cover
@@ -88,7 +89,14 @@ def published_q(prefix=""):
 def public_tags():
     """Tags of at least one article a reader may see. A tag used only by
     unpublished articles may name a story that is not out yet."""
-    return Tag.objects.filter(published_q("article__")).distinct()
+    # Not through taggit's join, which casts object_id to bigint and so read every link
+    # of the tag and its article (90 ms for a tag on 1,700 of 100,000 articles).
+    links = TaggedItem.objects.filter(
+        tag=models.OuterRef("pk"),
+        content_type=ContentType.objects.get_for_model(Article),
+        object_id__in=Article.objects.published().values("pk"),
+    )
+    return Tag.objects.filter(models.Exists(links))
 
 
 class ArticleQuerySet(models.QuerySet):
