@@ -1,6 +1,8 @@
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Now
@@ -8,12 +10,26 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from . import search
 from .images import cover_upload_to, validate_cover
-from .markdown import render
+from .markdown import Rendered, render
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
+
+# Columns save() derives from the title, excerpt and body.
+DERIVED_FROM_CONTENT = (
+    "reading_time",
+    "search_text",
+    "search_vector",
+    "rendered_html",
+    "rendered_toc",
+    "rendered_from",
+)
+
+
+def body_digest(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class Author(models.Model):
@@ -73,7 +89,14 @@ def published_q(prefix=""):
 def public_tags():
     """Tags of at least one article a reader may see. A tag used only by
     unpublished articles may name a story that is not out yet."""
-    return Tag.objects.filter(published_q("article__")).distinct()
+    # Not through taggit's join, which casts object_id to bigint and so read every link
+    # of the tag and its article (90 ms for a tag on 1,700 of 100,000 articles).
+    links = TaggedItem.objects.filter(
+        tag=models.OuterRef("pk"),
+        content_type=ContentType.objects.get_for_model(Article),
+        object_id__in=Article.objects.published().values("pk"),
+    )
+    return Tag.objects.filter(models.Exists(links))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -155,6 +178,11 @@ class Article(models.Model):
     version = models.PositiveIntegerField("版", default=1, editable=False)
     search_text = models.TextField(editable=False, blank=True, default="", db_default="")
     search_vector = SearchVectorField(editable=False, null=True)
+    # The body's rendering, made at save so a page view does not run Markdown and the
+    # sanitiser again; used only while rendered_from matches the body (see from_db).
+    rendered_html = models.TextField(editable=False, blank=True, default="", db_default="")
+    rendered_toc = models.JSONField(editable=False, null=True)
+    rendered_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -188,12 +216,39 @@ class Article(models.Model):
             self.reading_time = reading_time_minutes(plain_text)
             self.search_text = search.normalise(f"{self.title}\n{self.excerpt}\n{plain_text}")
             self.search_vector = search.index_value(self.search_text)
+            self.rendered_html, self.rendered_toc = self.rendered.html, self.rendered.toc
+            self.rendered_from = body_digest(self.body)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "reading_time", "search_text", "search_vector"}
+                kwargs["update_fields"] = {*update_fields, *DERIVED_FROM_CONTENT}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # Trusted only for the very body it was made from: a body changed by a queryset
+        # update (or a row saved before these columns) is rendered afresh instead.
+        stored = {"body", "rendered_html", "rendered_toc", "rendered_from"} <= set(field_names)
+        if stored and article.rendered_from == body_digest(article.body):
+            article._rendered = (article.body, Rendered(article.rendered_html, article.rendered_toc or []))
+            article._rendering_stored = True
+        return article
+
+    @property
+    def has_stored_rendering(self) -> bool:
+        return getattr(self, "_rendering_stored", False)
+
+    def store_rendering(self) -> None:
+        """Render the body and store the result, for a row whose stored rendering is
+        missing or was made from another body. Not through save(): no version or
+        updated_at changes for what is only a cache of the body."""
+        rendered = self.rendered
+        Article.objects.filter(pk=self.pk).update(
+            rendered_html=rendered.html, rendered_toc=rendered.toc, rendered_from=body_digest(self.body)
+        )
+        self._rendering_stored = True
 
     @property
     def rendered(self):

@@ -18,9 +18,7 @@ urlpatterns = [
     path("", cached_for_readers(views.HomeView.as_view()), name="home"),
     path(
         "articles/<uslug:slug>/",
-        condition(last_modified_func=views.article_last_modified)(
-            cached_for_readers(views.ArticleDetailView.as_view())
-        ),
+        cached_for_readers(views.ArticleDetailView.as_view()),
         name="detail",
     ),
     path("category/<uslug:slug>/", cached_for_readers(views.CategoryView.as_view()), name="category"),

@@ -2,27 +2,41 @@ import json
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import EmptyPage
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
 from . import search
-from .cache import LISTING_TIMEOUT, listing_version
-from .models import Article, Author, Category, public_tags
+from .cache import LISTING_TIMEOUT
+from .models import Article, ArticleAuthor, Author, Category, public_tags
 from .pagination import OpenEndedPaginator
 
 # A card shows neither the body nor the search columns, and they are most of
 # an article's bytes (about 40 KB for 6,000 characters): lists leave them unread.
-NOT_ON_CARDS = ("body", "search_text", "search_vector")
+NOT_ON_CARDS = ("body", "search_text", "search_vector", "rendered_html", "rendered_toc", "rendered_from")
 MAX_PAGE_NUMBER = 1_000_000
+CARD_TIMEOUT = LISTING_TIMEOUT
 
 
 def printable(text: str) -> str:
@@ -39,6 +53,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
     deferred_fields = NOT_ON_CARDS
     paginator_class = OpenEndedPaginator
+    shows_cards = True
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -47,7 +62,8 @@ class ArticleListView(ListView):
         return self.articles().defer(*self.deferred_fields).order_by("-published_at", "-id")
 
     def articles(self):
-        return Article.objects.published().for_cards()
+        # Authors and categories are fetched in rendered_cards(), only for cards not cached.
+        return Article.objects.published()
 
     def paginate_queryset(self, queryset, page_size):
         # A malformed or out-of-range ?page= is the designed 404 page saying
@@ -74,8 +90,39 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["listing_cache"] = {"version": listing_version(), "timeout": LISTING_TIMEOUT}
+        if self.shows_cards:
+            context["cards"] = rendered_cards(context["articles"])
         return context
+
+
+def card_key(article) -> str:
+    # Everything a card shows changes with one of these; the listing version is not in
+    # the key, so a publish re-renders the one new card, not the 19 others on the page.
+    changed = f"{article.updated_at.timestamp()}:{article.published_at.timestamp()}"
+    return f"card:{article.pk}:{article.version}:{changed}"
+
+
+def rendered_cards(articles):
+    """The HTML of each article's card, from the cache where another page rendered it.
+
+    A category or author renamed shows on cached cards when they expire
+    (CARD_TIMEOUT), as it did on the cached list fragments before.
+    """
+    articles = list(articles)
+    keys = [card_key(article) for article in articles]
+    found = cache.get_many(keys)
+    missing = [article for article, key in zip(articles, keys, strict=True) if key not in found]
+    if missing:
+        prefetch_related_objects(
+            missing, Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()), "categories"
+        )
+        fresh = {
+            card_key(article): render_to_string("articles/_article_card.html", {"article": article})
+            for article in missing
+        }
+        cache.set_many(fresh, CARD_TIMEOUT)
+        found.update(fresh)
+    return [mark_safe(found[key]) for key in keys]  # our own template's output, already escaped
 
 
 class HomeView(ArticleListView):
@@ -109,6 +156,12 @@ class ArticleDetailView(DetailView):
         # Anything not published is a 404, never a 403: its existence must not leak.
         return Article.objects.published().for_listing().defer("search_text", "search_vector")
 
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not article.has_stored_rendering:
+            article.store_rendering()
+        return article
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
@@ -122,6 +175,13 @@ class ArticleDetailView(DetailView):
         )
         context["related_articles"] = related_articles(article)
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # Carried by the (cached) page itself, so conditional GET needs no query.
+        changed = max(self.object.updated_at, self.object.published_at)
+        response.headers["Last-Modified"] = http_date(changed.timestamp())
+        return response
 
 
 RELATED_ARTICLES = 4
@@ -170,12 +230,6 @@ def related_articles(article):
 def _count_per_article(links, article_field):
     counted = links.order_by().values(article_field).annotate(count=Count("pk")).values("count")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def article_last_modified(request, slug):
-    """For conditional GET: when the published article last changed, or None (a 404)."""
-    article = Article.objects.published().filter(slug=slug).only("updated_at", "published_at").first()
-    return max(article.updated_at, article.published_at) if article else None
 
 
 def news_article_json_ld(request, article):
@@ -289,7 +343,9 @@ SEARCH_COUNT_CAP = 200
 
 class SearchView(ArticleListView):
     template_name = "articles/search.html"
-    deferred_fields = ("body", "search_vector")  # the snippets come from search_text
+    shows_cards = False  # results are a title, a date and a snippet
+    # The snippets come from search_text.
+    deferred_fields = ("body", "search_vector", "rendered_html", "rendered_toc", "rendered_from")
 
     def articles(self):
         # A result shows its title, date and snippet: no authors, categories or tags to fetch.

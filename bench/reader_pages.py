@@ -11,7 +11,10 @@ a request. Every page is measured twice in the same run:
 
 - uncached: the dummy cache (``BENCH_PAGE_CACHE=0``), so each request renders
   from the database as the first request after a publish does;
-- cached: the Redis page cache and listing fragments, warmed first.
+- after a publish (``BENCH_PAGE_CACHE=after-publish``): Redis, but a stored page
+  is never found, so each request renders its page as the first one after a
+  publish does, with the cards of the articles already shown still cached;
+- cached: the Redis page cache, warmed first.
 
 Beside them in each variant, the floors (bench/floor_views.py): a fixed
 22 KB page without the database, and one row by primary key through a small
@@ -58,18 +61,22 @@ def pages():
     ]
 
 
-def server_env(*, cached, static_root):
+VARIANTS = {"uncached": "0", "after a publish": "after-publish", "cached": "1"}
+
+
+def server_env(*, variant, static_root):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": seed_pages.DATABASE_URL,
         "CONN_MAX_AGE": "600",
         "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1, as behind a TLS proxy
         "SECRET_KEY": "bench-only-not-secret",
         "STATIC_ROOT": static_root,
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": "bench-pages",
-        "BENCH_PAGE_CACHE": "1" if cached else "0",
+        "BENCH_PAGE_CACHE": VARIANTS[variant],
         "LOG_LEVEL": "WARNING",
     }
     return env
@@ -181,16 +188,25 @@ def query_counts(paths):
         for path in paths:
             count(path)
             counts[path]["cached"] = count(path)
+    with override_settings(
+        CACHES={"default": {**redis["default"], "BACKEND": "bench.cache.PagesNeverFoundCache"}}
+    ):
+        for path in paths:
+            count(path)
+            counts[path]["after a publish"] = count(path)
     return counts
 
 
-def measure(*, cached, static_root):
+def measure(*, variant, static_root):
     results = {}
-    with gunicorn(server_env(cached=cached, static_root=static_root)) as base:
+    with gunicorn(server_env(variant=variant, static_root=static_root)) as base:
+        if variant == "after a publish":  # the cards of every list shown before the publish
+            for _, path in pages():
+                warm(base, path)
         for label, path in pages():
             warm(base, path)
             results[label] = wrk(base + path)
-            print(f"  {'cached' if cached else 'uncached'} {label}: {results[label]}", flush=True)
+            print(f"  {variant} {label}: {results[label]}", flush=True)
     return results
 
 
@@ -208,7 +224,7 @@ def table(results, counts, variant):
         lines.append(
             f"| {label} | {result['rps']:.0f} | {result['p50_ms']:.1f} ms | {result['p99_ms']:.1f} ms"
             f" | {result['rps'] / fixed:.2f} | {result['rps'] / row:.2f}"
-            f" | {counts[path]['cached' if variant == 'cached' else 'uncached']} |"
+            f" | {counts[path][variant]} |"
         )
     return "\n".join(lines)
 
@@ -216,18 +232,17 @@ def table(results, counts, variant):
 def main():
     with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
         # The settings this process uses for seeding and counting queries: the uncached server's.
-        os.environ.update(server_env(cached=False, static_root=static_root))
+        os.environ.update(server_env(variant="uncached", static_root=static_root))
         seed_pages.django_setup()
         seed_pages.ensure_seeded()
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
             cwd=ROOT,
-            env=server_env(cached=False, static_root=static_root),
+            env=server_env(variant="uncached", static_root=static_root),
             check=True,
         )
         counts = query_counts([path for _, path in pages()])
-        uncached = measure(cached=False, static_root=static_root)
-        cached = measure(cached=True, static_root=static_root)
+        results = {variant: measure(variant=variant, static_root=static_root) for variant in VARIANTS}
     cpu = next(
         line.split(":", 1)[1].strip()
         for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -240,12 +255,12 @@ def main():
         f"gunicorn {WORKERS} sync workers"
     )
     print()
-    print(table(uncached, counts, "uncached"))
-    print()
-    print(table(cached, counts, "cached"))
+    for variant, measured in results.items():
+        print(table(measured, counts, variant))
+        print()
     out = ROOT / "var" / "bench-reader-pages.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"uncached": uncached, "cached": cached, "queries": counts}, indent=2))
+    out.write_text(json.dumps({**results, "queries": counts}, indent=2))
 
 
 if __name__ == "__main__":

@@ -72,3 +72,26 @@ def test_authors_keep_their_order(author):
     second = make_author(name="佐伯 遥")
     article = make_article(authors=[second, author])
     assert article.ordered_authors == [second, author]
+
+
+def test_the_rendering_is_stored_at_save_and_used_without_rendering_again(monkeypatch):
+    from articles import models
+
+    article = make_article(body="## 見出し\n\n本文です。<script>alert(1)</script>")
+    stored = Article.objects.values("rendered_html", "rendered_from").get(pk=article.pk)
+    assert "<h2" in stored["rendered_html"] and "<script" not in stored["rendered_html"]  # sanitised
+    monkeypatch.setattr(models, "render", lambda text: pytest.fail("rendered again"))
+    loaded = Article.objects.get(pk=article.pk)
+    assert loaded.has_stored_rendering
+    assert loaded.rendered_body == stored["rendered_html"]
+
+
+def test_a_body_changed_behind_saves_back_is_rendered_afresh_never_shown_stale():
+    article = make_article(body="古い本文です。")
+    Article.objects.filter(pk=article.pk).update(body="新しい本文です。")
+    loaded = Article.objects.get(pk=article.pk)
+    assert not loaded.has_stored_rendering
+    assert "新しい本文です。" in loaded.rendered_body
+    loaded.store_rendering()
+    again = Article.objects.get(pk=article.pk)
+    assert again.has_stored_rendering and "新しい本文です。" in again.rendered_html
