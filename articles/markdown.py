@@ -5,6 +5,9 @@ trusted: nh3 keeps only the tags, attributes and URL schemes listed below.
 The admin's live preview uses the same function (``MARKDOWNX_MARKDOWNIFY_FUNCTION``).
 """
 
+import functools
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -47,6 +50,34 @@ TOC_MIN_HEADINGS = 3
 
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]+")
+
+
+# Bump when the rendering changes in a way the settings below do not show
+# (a new post-processing step, say): stored renderings are then redone.
+RENDERING_REVISION = 1
+
+
+@functools.cache
+def renderer_fingerprint() -> str:
+    """What a stored rendering was made with: the allowlists, the Markdown
+    set-up and the library versions. Any change to them makes every stored
+    rendering stale, so a tightened sanitiser reaches old articles on their
+    next view without anyone remembering to reset them."""
+    described = repr(
+        (
+            RENDERING_REVISION,
+            sorted(ALLOWED_TAGS),
+            sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
+            sorted(ALLOWED_URL_SCHEMES),
+            MARKDOWN_EXTENSIONS,
+            # Functions by name: their repr carries a per-process address.
+            json.dumps(MARKDOWN_EXTENSION_CONFIGS, sort_keys=True, default=lambda value: value.__qualname__),
+            TOC_MIN_HEADINGS,
+            markdown.__version__,
+            getattr(nh3, "__version__", ""),
+        )
+    )
+    return hashlib.sha256(described.encode()).hexdigest()
 
 
 def _drop_disguised_schemes(tag, attribute, value):

@@ -14,7 +14,7 @@ from taggit.models import Tag, TaggedItem
 
 from . import search
 from .images import cover_upload_to, validate_cover
-from .markdown import Rendered, render
+from .markdown import Rendered, render, renderer_fingerprint
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
 
 # Columns save() derives from the title, excerpt and body.
@@ -29,7 +29,8 @@ DERIVED_FROM_CONTENT = (
 
 
 def body_digest(body: str) -> str:
-    return hashlib.sha256(body.encode()).hexdigest()
+    """The key of a stored rendering: the body and what rendered it."""
+    return hashlib.sha256((renderer_fingerprint() + body).encode()).hexdigest()
 
 
 class Author(models.Model):

@@ -95,3 +95,20 @@ def test_a_body_changed_behind_saves_back_is_rendered_afresh_never_shown_stale()
     loaded.store_rendering()
     again = Article.objects.get(pk=article.pk)
     assert again.has_stored_rendering and "新しい本文です。" in again.rendered_html
+
+
+def test_a_changed_sanitiser_makes_every_stored_rendering_stale(monkeypatch):
+    from articles import markdown
+
+    article = make_article(body="本文です。<del>取り消し</del>")
+    assert Article.objects.get(pk=article.pk).has_stored_rendering
+    # Tightening the allowlist (or upgrading Markdown or nh3) changes the fingerprint.
+    assert "<del>" in article.rendered_html
+    monkeypatch.setattr(markdown, "ALLOWED_TAGS", markdown.ALLOWED_TAGS - {"del"})
+    markdown.renderer_fingerprint.cache_clear()
+    try:
+        loaded = Article.objects.get(pk=article.pk)
+        assert not loaded.has_stored_rendering
+        assert "<del>" not in loaded.rendered_body and "取り消し" in loaded.rendered_body
+    finally:
+        markdown.renderer_fingerprint.cache_clear()
