@@ -12,6 +12,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Value,
     prefetch_related_objects,
@@ -198,7 +199,10 @@ def related_articles(article):
     published = Article.objects.published()
     before = published.filter(published_at__lt=article.published_at).order_by("-published_at")
     after = published.filter(published_at__gt=article.published_at).order_by("published_at")
-    neighbours = before.values("pk")[:RELATED_NEIGHBOURHOOD].union(after.values("pk")[:RELATED_NEIGHBOURHOOD])
+    # Two subqueries rather than a UNION: SQLite (the quick start) refuses LIMIT inside one.
+    neighbours = Q(pk__in=before.values("pk")[:RELATED_NEIGHBOURHOOD]) | Q(
+        pk__in=after.values("pk")[:RELATED_NEIGHBOURHOOD]
+    )
     # Counted in correlated subqueries, not through the generic relation: its join casts
     # taggit's integer object_id to bigint, which keeps PostgreSQL off the index and made
     # it read every tag link (500,000 at 100,000 articles) for each article page.
@@ -219,7 +223,7 @@ def related_articles(article):
         "article_id",
     )
     return list(
-        published.filter(pk__in=neighbours)
+        published.filter(neighbours)
         .annotate(shared=shared_tags + shared_categories)
         .filter(shared__gt=0)
         .only("title", "slug", "published_at")

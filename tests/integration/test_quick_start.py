@@ -1,6 +1,7 @@
 """The quick start's embedded setup: SQLite and kombu's filesystem transport,
 with a real worker and beat, publishes a scheduled article by itself."""
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -50,3 +51,48 @@ def test_scheduled_article_goes_live_on_sqlite_with_the_filesystem_broker(tmp_pa
         ).fetchall()
     assert transitions == [("scheduled", "published", None)]
     assert status()[1] >= due
+
+
+READ_EVERY_PAGE = """
+import django, json
+django.setup()
+from django.test import Client
+from articles.models import Article
+article = Article.objects.published().first()
+tag = article.tags.first()
+urls = ["/", article.get_absolute_url(), f"/tag/{tag.slug}/", "/search/?q=AI", "/feeds/atom/",
+        "/sitemap.xml", article.categories.first().get_absolute_url()]
+print(json.dumps({url: Client().get(url).status_code for url in urls}))
+"""
+
+
+def test_the_quick_start_serves_every_reader_page_on_sqlite(tmp_path):
+    # What `make run` shows first: demo content published through the workflow, on SQLite.
+    embedded = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": "filesystem://",
+        "CELERY_QUEUE_DIR": str(tmp_path / "celery"),
+        "REDIS_URL": "",
+        "DEBUG": "1",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    (tmp_path / "celery" / "queue").mkdir(parents=True)
+    (tmp_path / "celery" / "control").mkdir()
+    for command in (["migrate", "--noinput"], ["bootstrap_local"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=celery_env(embedded),
+            check=True,
+            capture_output=True,
+        )
+    result = subprocess.run(
+        [sys.executable, "-c", READ_EVERY_PAGE],
+        cwd=ROOT,
+        env={**celery_env(embedded), "DJANGO_SETTINGS_MODULE": "allforces.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    statuses = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(statuses.values()) == {200}, statuses
