@@ -1,4 +1,5 @@
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -12,7 +13,6 @@ from django.db.models import (
     Max,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
     Value,
     prefetch_related_objects,
@@ -30,7 +30,7 @@ from taggit.models import TaggedItem
 
 from . import search
 from .cache import LISTING_TIMEOUT
-from .models import Article, ArticleAuthor, Author, Category, public_tags
+from .models import Article, ArticleAuthor, Author, Category, CategoryListing, live_article_ids, public_tags
 from .pagination import OpenEndedPaginator
 
 # A card shows neither the body nor the search columns, and they are most of
@@ -167,14 +167,10 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["structured_data"] = news_article_json_ld(self.request, article)
-        published = Article.objects.published().only("title", "slug", "published_at")
-        context["previous_article"] = (
-            published.filter(published_at__lt=article.published_at).order_by("-published_at", "-id").first()
-        )
-        context["next_article"] = (
-            published.filter(published_at__gt=article.published_at).order_by("published_at", "id").first()
-        )
-        context["related_articles"] = related_articles(article)
+        earlier, later = nearest_in_time(article)
+        context["previous_article"] = earlier[0] if earlier else None
+        context["next_article"] = later[0] if later else None
+        context["related_articles"] = related_articles(article, among=[near.pk for near in earlier + later])
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -189,20 +185,38 @@ RELATED_ARTICLES = 4
 # Related articles are chosen among the articles published nearest in time to
 # this one, this many on each side: ranking the whole archive by shared tags
 # would read every article's tags on every article page.
-RELATED_NEIGHBOURHOOD = 250
+RELATED_NEIGHBOURHOOD = 100
 
 
-def related_articles(article):
-    """Published articles near in time sharing the most tags and categories, in one query."""
+def nearest_in_time(article, count=RELATED_NEIGHBOURHOOD):
+    """The ``count`` published articles just before ``article`` and just after, nearest first.
+
+    The nearest on each side are the previous and next links, and all of them
+    the candidates for related articles. They carry only what a link shows.
+    """
+    published = Article.objects.published().values_list("pk", "title", "slug")
+    earlier = published.filter(published_at__lt=article.published_at).order_by("-published_at", "-id")
+    later = published.filter(published_at__gt=article.published_at).order_by("published_at", "id")
+    # Plain rows, not model instances, which would cost more than both queries.
+    return tuple([_Link(*row) for row in side[:count]] for side in (earlier, later))
+
+
+@dataclass(frozen=True)
+class _Link:
+    """Enough of an article to link to it."""
+
+    pk: int
+    title: str
+    slug: str
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+def related_articles(article, *, among):
+    """Of the published articles ``among`` (ids), those sharing the most tags and categories, in one query."""
     tag_ids = [tag.pk for tag in article.tags.all()]
     category_ids = [category.pk for category in article.categories.all()]
-    published = Article.objects.published()
-    before = published.filter(published_at__lt=article.published_at).order_by("-published_at")
-    after = published.filter(published_at__gt=article.published_at).order_by("published_at")
-    # Two subqueries rather than a UNION: SQLite (the quick start) refuses LIMIT inside one.
-    neighbours = Q(pk__in=before.values("pk")[:RELATED_NEIGHBOURHOOD]) | Q(
-        pk__in=after.values("pk")[:RELATED_NEIGHBOURHOOD]
-    )
     # Counted in correlated subqueries, not through the generic relation: its join casts
     # taggit's integer object_id to bigint, which keeps PostgreSQL off the index and made
     # it read every tag link (500,000 at 100,000 articles) for each article page.
@@ -222,8 +236,11 @@ def related_articles(article):
         Article.categories.through.objects.filter(article_id=OuterRef("pk"), category_id__in=category_ids),
         "article_id",
     )
+    # The candidates as a list of ids, not a subquery: given the subquery, PostgreSQL
+    # sometimes chose to read the whole table and test each row against it (400 ms).
     return list(
-        published.filter(neighbours)
+        Article.objects.published()
+        .filter(pk__in=among)
         .annotate(shared=shared_tags + shared_categories)
         .filter(shared__gt=0)
         .only("title", "slug", "published_at")
@@ -273,7 +290,8 @@ class _FilteredListView(ArticleListView):
         return self.narrow(super().get_queryset())
 
     def narrow(self, articles):
-        return articles.filter(**{self.lookup: self.subject})
+        """``articles`` (published, newest first) narrowed to the subject's."""
+        raise NotImplementedError
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -286,18 +304,39 @@ class _FilteredListView(ArticleListView):
         return context
 
 
+class _ListedNewestFirst:
+    """A subject's articles for OpenEndedPaginator, each page cut from a listing's own index.
+
+    Page 200 of a category reads 21 listing entries after skipping 3,980 in
+    the index (category, live_since), not thousands of articles along the
+    date index; the page's articles are then read by id, still only if live.
+    """
+
+    def __init__(self, articles, article_ids):
+        self.articles, self.article_ids = articles, article_ids
+
+    def __getitem__(self, window):
+        return self.articles.filter(pk__in=self.article_ids[window])
+
+
 class CategoryView(_FilteredListView):
     model = Category
     feed_prefix = "category"
-    lookup = "categories"
     heading_label = "カテゴリー"
+
+    def narrow(self, articles):
+        return _ListedNewestFirst(
+            articles, live_article_ids(CategoryListing.objects, "category", self.subject)
+        )
 
 
 class AuthorView(_FilteredListView):
     model = Author
     feed_prefix = "author"
-    lookup = "authors"
     heading_label = "著者"
+
+    def narrow(self, articles):
+        return _ListedNewestFirst(articles, live_article_ids(ArticleAuthor.objects, "author", self.subject))
 
 
 class TagView(_FilteredListView):

@@ -80,8 +80,9 @@ def article_rows(number, body=None):
         "",
         "",
     )
-    authors = [(number, author, position) for position, author in enumerate(_some(rng, corpus.AUTHORS))]
-    categories = [(number, category) for category in _some(rng, len(corpus.CATEGORIES))]
+    # The author links carry a copy of when the article went live (ArticleAuthor.live_since).
+    authors = [(number, author, position, when) for position, author in enumerate(_some(rng, corpus.AUTHORS))]
+    categories = [(number, category, when) for category in _some(rng, len(corpus.CATEGORIES))]
     tag_ids = set()
     while len(tag_ids) < corpus.TAGS_PER_ARTICLE:
         tag_ids.add(rng.choices(range(1, corpus.TAGS + 1), _TAG_WEIGHTS)[0])
@@ -211,12 +212,17 @@ def seed(count=COUNT):
                 )
                 copy_rows(
                     cursor,
-                    "COPY articles_articleauthor (article_id, author_id, position) FROM STDIN",
+                    "COPY articles_articleauthor (article_id, author_id, position, live_since) FROM STDIN",
                     [link for rows in chunk for link in rows[1]],
                 )
                 copy_rows(
                     cursor,
                     "COPY articles_article_categories (article_id, category_id) FROM STDIN",
+                    [link[:2] for rows in chunk for link in rows[2]],
+                )
+                copy_rows(  # every article is live: each link is also a CategoryListing row
+                    cursor,
+                    "COPY articles_categorylisting (article_id, category_id, live_since) FROM STDIN",
                     [link for rows in chunk for link in rows[2]],
                 )
                 copy_rows(

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, Greatest, Now
 from django.utils import timezone
 
 from articles.cache import bump_listing_version
-from articles.models import Article
+from articles.models import Article, refresh_live_copies
 
 from . import tasks
 from .checks import review_findings
@@ -300,6 +300,7 @@ def publish_due_articles(article_ids) -> int:
         Article.objects.filter(pk__in=due).update(
             status=Status.PUBLISHED, published_at=Coalesce(F("published_at"), went_live)
         )
+        refresh_live_copies(due)  # a queryset update does not go through Article.save()
         transitions = Transition.objects.bulk_create(
             Transition(
                 article_id=pk,

@@ -3,11 +3,13 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F, Value
+from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, refresh_live_copies
 from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -83,10 +85,21 @@ def test_article_page_shows_sanitised_body_and_metadata(author, category, client
     assert article.published_at.astimezone(timezone.get_current_timezone()).strftime("%Y年") in html
 
 
-def test_article_page_query_count(published_article, client, django_assert_num_queries):
-    # article, authors, categories, tags, previous, next, related
+def test_article_page_query_count(published_article, author, client, django_assert_num_queries):
+    make_article(
+        title="一つ前", authors=[author], published=True, published_at=timezone.now() - timedelta(days=1)
+    )
+    # article, authors, categories, tags, the articles just before and just after, related
     with django_assert_num_queries(7):
         assert client.get(published_article.get_absolute_url()).status_code == 200
+
+
+def test_an_article_alone_in_its_time_asks_nothing_about_related_articles(
+    published_article, client, django_assert_num_queries
+):
+    with django_assert_num_queries(6):
+        response = client.get(published_article.get_absolute_url())
+    assert response.context["related_articles"] == []
 
 
 def test_unpublished_article_is_a_404_even_for_staff(draft_article, client, admin_user):
@@ -135,9 +148,11 @@ def test_every_reader_page_runs_the_same_queries_for_10_or_200_articles(count, a
     articles = make_scheduled_articles(
         count, at=timezone.now() - timedelta(days=1), author=author, category=category
     )
+    # A minute apart, so the article page has neighbours in time (and related articles to rank).
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-        status="published", published_at=timezone.now()
+        status="published", published_at=Now() - F("id") * Value(timedelta(minutes=1))
     )
+    refresh_live_copies([a.pk for a in articles])  # as the scheduler's batch publish does
     for article in articles[:5]:
         article.tags.set(["AI", "半導体"])
     urls = [
@@ -177,6 +192,7 @@ def test_page_ten_of_a_list_costs_what_page_one_does(author, category, client):
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(
         status="published", published_at=timezone.now()
     )
+    refresh_live_copies([a.pk for a in articles])  # as the scheduler's batch publish does
     counts = []
     for page in (1, 10):
         with CaptureQueriesContext(connection) as queries:
@@ -219,8 +235,14 @@ def test_article_page_links_previous_next_and_related(author, category, client):
     )
     make_article(title="下書きの関連", authors=[author], categories=[category], tags=["AI"])
     response = client.get(current.get_absolute_url())
-    assert response.context["previous_article"] == older
-    assert response.context["next_article"] == newer
+    assert (response.context["previous_article"].pk, response.context["previous_article"].title) == (
+        older.pk,
+        "古い記事",
+    )
+    assert response.context["next_article"].pk == newer.pk
+    page = response.content.decode()
+    assert f'rel="prev" href="{older.get_absolute_url()}"' in page
+    assert f'rel="next" href="{newer.get_absolute_url()}"' in page
     # Two shared tags outrank one shared category; drafts and unrelated articles never appear.
     assert response.context["related_articles"] == [newer, older]
 

@@ -1,0 +1,151 @@
+"""Category and author pages read a copy of when each article went live.
+
+The copies (``CategoryListing`` rows, ``ArticleAuthor.live_since``) must
+follow every way an article goes live, comes down or changes categories,
+and a stale copy must never put an article that is not live on a page.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor, CategoryListing, refresh_live_copies
+from editorial import scheduling, workflow
+from tests.factories import make_article, make_author, make_category, make_scheduled_articles
+
+pytestmark = pytest.mark.django_db
+
+S = Article.Status
+
+
+def listed(client, subject):
+    cache.clear()  # this is about the listing, not the page cache (tested on its own)
+    response = client.get(subject.get_absolute_url())
+    assert response.status_code == 200
+    return [article.pk for article in response.context["articles"]]
+
+
+def copies_of(article):
+    article.refresh_from_db()
+    categories = set(CategoryListing.objects.filter(article=article).values_list("category_id", "live_since"))
+    authors = set(ArticleAuthor.objects.filter(article=article).values_list("author_id", "live_since"))
+    return categories, authors
+
+
+def test_publishing_and_archiving_through_the_workflow_move_the_article_on_and_off_the_pages(
+    ready_article, editor, writer, category, client
+):
+    author = writer.author_profile
+    assert listed(client, category) == [] and listed(client, author) == []
+    workflow.submit(ready_article, by=writer)
+    workflow.approve(ready_article, by=editor)  # no time set: published at once
+    ready_article.refresh_from_db()
+    assert ready_article.status == S.PUBLISHED
+    assert copies_of(ready_article) == (
+        {(category.pk, ready_article.published_at)},
+        {(author.pk, ready_article.published_at)},
+    )
+    assert listed(client, category) == [ready_article.pk] and listed(client, author) == [ready_article.pk]
+
+    workflow.archive(ready_article, by=editor)
+    assert copies_of(ready_article) == (set(), {(author.pk, None)})
+    assert listed(client, category) == [] and listed(client, author) == []
+
+
+def test_the_schedulers_batch_publish_copies_the_time_it_went_live(author, category, client):
+    due = make_scheduled_articles(
+        3, at=timezone.now() - timedelta(minutes=1), author=author, category=category
+    )
+    assert CategoryListing.objects.count() == 0
+    assert scheduling.publish_due() == 3
+    for article in due:
+        assert copies_of(article) == (
+            {(category.pk, article.published_at)},
+            {(author.pk, article.published_at)},
+        )
+    assert sorted(listed(client, category)) == sorted(article.pk for article in due)
+
+
+def test_changing_a_live_articles_categories_either_way_changes_the_listing(author, client):
+    first, second = make_category(slug="first"), make_category(slug="second")
+    article = make_article(title="分類替え", authors=[author], categories=[first], published=True)
+    assert listed(client, first) == [article.pk] and listed(client, second) == []
+
+    article.categories.set([second])  # what the admin's form does
+    assert listed(client, first) == [] and listed(client, second) == [article.pk]
+
+    first.articles.add(article)  # from the category's side
+    assert listed(client, first) == [article.pk]
+    second.articles.remove(article)
+    assert listed(client, second) == []
+    first.articles.clear()
+    assert listed(client, first) == []
+    article.categories.add(second)
+    article.categories.clear()
+    assert CategoryListing.objects.filter(article=article).count() == 0
+
+
+def test_a_draft_given_categories_and_authors_is_listed_nowhere(author, category, client):
+    draft = make_article(title="下書き", authors=[author], categories=[category])
+    assert copies_of(draft) == (set(), {(author.pk, None)})
+    assert listed(client, category) == [] and listed(client, author) == []
+
+
+def test_a_stale_copy_never_shows_an_article_that_is_not_live(author, category, client):
+    """The copies only narrow the list: the articles themselves are still checked."""
+    article = make_article(title="極秘", authors=[author], categories=[category], published=True)
+    # Taken down behind the copies' back, as a hand-written UPDATE would.
+    Article.objects.filter(pk=article.pk).update(status=S.ARCHIVED)
+    assert CategoryListing.objects.filter(article=article).exists()
+    assert ArticleAuthor.objects.get(article=article).live_since is not None
+    assert listed(client, category) == [] and listed(client, author) == []
+    for subject in (category, author):
+        assert "極秘" not in client.get(subject.get_absolute_url()).content.decode()
+
+
+def test_an_article_live_later_than_now_is_not_listed_yet(author, category, client):
+    make_article(
+        title="未来",
+        authors=[author],
+        categories=[category],
+        published=True,
+        published_at=timezone.now() + timedelta(hours=1),
+    )
+    assert listed(client, category) == [] and listed(client, author) == []
+
+
+def test_every_page_of_a_category_and_an_author_matches_the_articles_own_order(author, settings, client):
+    """Pages cut from the listing's index hold what the articles' date order gives, ties included."""
+    settings.ARTICLES_PER_PAGE = 4
+    other_author = make_author(name="他の著者", slug="other-author")
+    category, other_category = make_category(slug="mine"), make_category(slug="not-mine")
+    now = timezone.now()
+    articles = make_scheduled_articles(23, at=now - timedelta(days=1), author=author, category=category)
+    elsewhere = make_scheduled_articles(
+        7, at=now - timedelta(days=2), author=other_author, category=other_category
+    )
+    for number, article in enumerate(articles + elsewhere):
+        # Every third one shares its time with its neighbour: the id breaks the tie.
+        Article.objects.filter(pk=article.pk).update(
+            status=S.PUBLISHED, published_at=now - timedelta(hours=number - number % 3)
+        )
+    refresh_live_copies([article.pk for article in articles + elsewhere])
+    for subject, lookup in ((category, "categories"), (author, "authors")):
+        expected = list(
+            Article.objects.published()
+            .filter(**{lookup: subject})
+            .order_by("-published_at", "-id")
+            .values_list("pk", flat=True)
+        )
+        assert len(expected) == 23
+        pages = []
+        for number in range(1, 7):
+            cache.clear()
+            response = client.get(subject.get_absolute_url(), {"page": number})
+            assert response.status_code == 200
+            pages.append([article.pk for article in response.context["articles"]])
+            assert response.context["page_obj"].has_next() == (number < 6)
+        assert [pk for page in pages for pk in page] == expected
+        assert client.get(subject.get_absolute_url(), {"page": 7}).status_code == 404
