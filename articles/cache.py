@@ -1,14 +1,16 @@
-"""Cached listing fragments, invalidated by a version number.
+"""Readers' pages kept in the cache, invalidated by a version number.
 
 Anything that changes what readers may see (an article going live, being
-taken down) bumps the version; cached list fragments carry it in their key,
-so the next request renders afresh. Cached fragments only ever lag behind:
-they cannot show an article before the database says it is live.
+taken down, a live article edited) bumps the version; stored pages carry the
+version they were rendered under, so the next request renders afresh. Stored
+pages only ever lag behind: they cannot show an article before the database
+says it is live.
 """
 
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
@@ -35,21 +37,46 @@ def bump_listing_version() -> None:
 
 
 def cached_for_readers(view):
-    """Serve anonymous readers a cached copy of a public page.
+    """Mark ``view``'s pages as the same for every reader, to be kept by ReaderPageCacheMiddleware.
 
-    A stored page carries the listing version it was rendered under, so a
-    publish, an edit of a live article or a take-down (all of which bump it)
-    makes every cached page stale at once; the version and the page come back
-    from Redis in one round trip. Only the path and the page and search
-    parameters count, so arbitrary query strings cannot fill the cache.
-    Conditional GET is answered from the page's own Last-Modified, so a
-    cached page costs no SQL at all.
+    The view itself answers conditional GET from the page's Last-Modified.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
-            return answer_conditionally(request, view(request, *args, **kwargs))
+        response = view(request, *args, **kwargs)
+        response.same_for_every_reader = True
+        return answer_conditionally(request, response)
+
+    return wrapper
+
+
+class ReaderPageCacheMiddleware:
+    """Serve readers without a session a stored copy of a public page.
+
+    It sits before the session, authentication, CSRF and message middleware,
+    so a stored page costs one Redis round trip and none of their work. Only
+    requests without a session cookie are served from it or stored (editors
+    always see the live page), and only pages whose view is marked with
+    ``cached_for_readers``. The page is stored with the headers the inner
+    middleware added; the outer ones (security headers, the Content Security
+    Policy) are added to every response, so they are never out of date.
+
+    A stored page carries the listing version it was rendered under, so a
+    publish, an edit of a live article or a take-down (all of which bump it)
+    makes every stored page stale at once; the version and the page come back
+    from Redis in one round trip. Only the path and the page and search
+    parameters count, so arbitrary query strings cannot fill the cache.
+    Conditional GET is answered from the page's own Last-Modified, so a
+    stored page costs no SQL at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return self.get_response(request)
         wanted = "\n".join((request.path, request.GET.get("page", "")[:10], request.GET.get("q", "")[:200]))
         key = f"page:{hashlib.sha256(wanted.encode()).hexdigest()}"
         found = cache.get_many([VERSION_KEY, key])
@@ -59,16 +86,17 @@ def cached_for_readers(view):
             return answer_conditionally(request, _rebuild(stored))
         # The version was read before rendering: if something is published meanwhile,
         # this page is stored under the old version and the next request renders afresh.
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies:
-            if hasattr(response, "render"):
-                response.render()
+        response = self.get_response(request)
+        if (
+            getattr(response, "same_for_every_reader", False)
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+        ):
             cache.set(
                 key, (version, response.status_code, list(response.items()), response.content), PAGE_TIMEOUT
             )
-        return answer_conditionally(request, response)
-
-    return wrapper
+        return response
 
 
 def _rebuild(stored):

@@ -1,0 +1,77 @@
+"""The readers' page cache, served before the session and authentication middleware."""
+
+import pytest
+from django.urls import reverse
+
+from articles.cache import bump_listing_version
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+# Headers that differ from one response to the next whatever is cached.
+PER_RESPONSE = {"Date"}
+
+
+def retitle_behind_the_caches_back(article, title):
+    """Change what the page shows without bumping the listing version."""
+    Article.objects.filter(pk=article.pk).update(title=title)
+
+
+def test_a_stored_page_carries_every_header_the_fresh_one_did(client, published_article):
+    fresh = client.get(published_article.get_absolute_url(), secure=True)
+    stored = client.get(published_article.get_absolute_url(), secure=True)
+    assert fresh.context is not None and stored.context is None  # the second was not rendered
+    assert stored.content == fresh.content
+    headers = {name: value for name, value in fresh.items() if name not in PER_RESPONSE}
+    assert {name: value for name, value in stored.items() if name not in PER_RESPONSE} == headers
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Strict-Transport-Security", "Last-Modified"):
+        assert name in headers, name
+
+
+def test_stored_pages_get_todays_security_policy_not_the_one_they_were_stored_with(
+    client, published_article, settings
+):
+    client.get(published_article.get_absolute_url())
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "img-src": ["'self'"]}
+    settings.CONTENT_SECURITY_POLICY = policy
+    stored = client.get(published_article.get_absolute_url())
+    assert stored.context is None
+    assert "img-src 'self';" in stored["Content-Security-Policy"] + ";"
+    assert "https:" not in stored["Content-Security-Policy"]
+
+
+def test_a_request_with_a_session_cookie_is_never_served_or_stored(client, published_article):
+    client.get(published_article.get_absolute_url())  # stored for readers
+    retitle_behind_the_caches_back(published_article, "セッションのある人だけが見る題")
+    client.cookies["sessionid"] = "not-a-real-session"
+    page = client.get(published_article.get_absolute_url()).content.decode()
+    assert "セッションのある人だけが見る題" in page
+    retitle_behind_the_caches_back(published_article, "二度目の題")
+    assert "二度目の題" in client.get(published_article.get_absolute_url()).content.decode()
+    del client.cookies["sessionid"]
+    # Readers without a session still get the page stored before.
+    assert "二度目の題" not in client.get(published_article.get_absolute_url()).content.decode()
+
+
+def test_pages_not_marked_as_the_same_for_every_reader_are_never_stored(client, published_article):
+    feed = reverse("articles:feed_rss")
+    client.get(feed)
+    retitle_behind_the_caches_back(published_article, "フィードの新しい題")
+    assert "フィードの新しい題" in client.get(feed).content.decode()
+
+
+def test_a_not_found_page_is_not_stored(client, published_article):
+    url = published_article.get_absolute_url()
+    Article.objects.filter(pk=published_article.pk).update(status=Article.Status.ARCHIVED)
+    assert client.get(url).status_code == 404
+    Article.objects.filter(pk=published_article.pk).update(status=Article.Status.PUBLISHED)
+    assert client.get(url).status_code == 200
+
+
+def test_a_version_bump_reaches_pages_stored_before_it(client, published_article):
+    client.get(published_article.get_absolute_url())
+    retitle_behind_the_caches_back(published_article, "公開後に直した題")
+    assert "公開後に直した題" not in client.get(published_article.get_absolute_url()).content.decode()
+    bump_listing_version()  # what a publish, an edit of a live article or a take-down does
+    assert "公開後に直した題" in client.get(published_article.get_absolute_url()).content.decode()
