@@ -186,6 +186,10 @@ class Article(models.Model):
     rendered_html = models.TextField(editable=False, blank=True, default="", db_default="")
     rendered_toc = models.JSONField(editable=False, null=True)
     rendered_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
+    # The ranking of related articles, kept for a while (see articles/related.py).
+    related_ids = models.JSONField(editable=False, null=True)
+    related_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
+    related_at = models.DateTimeField(editable=False, null=True)
 
     objects = ArticleQuerySet.as_manager()
 

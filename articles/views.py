@@ -1,5 +1,4 @@
 import json
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -7,17 +6,13 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.db.models import (
-    Count,
     Exists,
-    IntegerField,
     Max,
     OuterRef,
     Prefetch,
     Subquery,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -32,6 +27,7 @@ from . import search
 from .cache import LISTING_TIMEOUT
 from .models import Article, ArticleAuthor, Author, Category, CategoryListing, live_article_ids, public_tags
 from .pagination import OpenEndedPaginator
+from .related import around
 
 # A card shows neither the body nor the search columns, and they are most of
 # an article's bytes (about 40 KB for 6,000 characters): lists leave them unread.
@@ -167,10 +163,9 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["structured_data"] = news_article_json_ld(self.request, article)
-        earlier, later = nearest_in_time(article)
-        context["previous_article"] = earlier[0] if earlier else None
-        context["next_article"] = later[0] if later else None
-        context["related_articles"] = related_articles(article, among=[near.pk for near in earlier + later])
+        context.update(
+            zip(("previous_article", "next_article", "related_articles"), around(article), strict=True)
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -179,78 +174,6 @@ class ArticleDetailView(DetailView):
         changed = max(self.object.updated_at, self.object.published_at)
         response.headers["Last-Modified"] = http_date(changed.timestamp())
         return response
-
-
-RELATED_ARTICLES = 4
-# Related articles are chosen among the articles published nearest in time to
-# this one, this many on each side: ranking the whole archive by shared tags
-# would read every article's tags on every article page.
-RELATED_NEIGHBOURHOOD = 100
-
-
-def nearest_in_time(article, count=RELATED_NEIGHBOURHOOD):
-    """The ``count`` published articles just before ``article`` and just after, nearest first.
-
-    The nearest on each side are the previous and next links, and all of them
-    the candidates for related articles. They carry only what a link shows.
-    """
-    published = Article.objects.published().values_list("pk", "title", "slug")
-    earlier = published.filter(published_at__lt=article.published_at).order_by("-published_at", "-id")
-    later = published.filter(published_at__gt=article.published_at).order_by("published_at", "id")
-    # Plain rows, not model instances, which would cost more than both queries.
-    return tuple([_Link(*row) for row in side[:count]] for side in (earlier, later))
-
-
-@dataclass(frozen=True)
-class _Link:
-    """Enough of an article to link to it."""
-
-    pk: int
-    title: str
-    slug: str
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
-
-def related_articles(article, *, among):
-    """Of the published articles ``among`` (ids), those sharing the most tags and categories, in one query."""
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    category_ids = [category.pk for category in article.categories.all()]
-    # Counted in correlated subqueries, not through the generic relation: its join casts
-    # taggit's integer object_id to bigint, which keeps PostgreSQL off the index and made
-    # it read every tag link (500,000 at 100,000 articles) for each article page.
-    shared_tags = (
-        _count_per_article(
-            TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(Article),
-                object_id=OuterRef("pk"),
-                tag_id__in=tag_ids,
-            ),
-            "object_id",
-        )
-        if tag_ids
-        else Value(0)
-    )
-    shared_categories = _count_per_article(
-        Article.categories.through.objects.filter(article_id=OuterRef("pk"), category_id__in=category_ids),
-        "article_id",
-    )
-    # The candidates as a list of ids, not a subquery: given the subquery, PostgreSQL
-    # sometimes chose to read the whole table and test each row against it (400 ms).
-    return list(
-        Article.objects.published()
-        .filter(pk__in=among)
-        .annotate(shared=shared_tags + shared_categories)
-        .filter(shared__gt=0)
-        .only("title", "slug", "published_at")
-        .order_by("-shared", "-published_at")[:RELATED_ARTICLES]
-    )
-
-
-def _count_per_article(links, article_field):
-    counted = links.order_by().values(article_field).annotate(count=Count("pk")).values("count")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def news_article_json_ld(request, article):

@@ -97,6 +97,7 @@ def gunicorn(env):
             "-m",
             "gunicorn",
             "allforces.wsgi",
+            f"--config={ROOT / 'bench' / 'gunicorn_conf.py'}",
             f"--workers={WORKERS}",
             "--worker-class=sync",
             f"--bind=127.0.0.1:{port}",
