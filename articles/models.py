@@ -6,8 +6,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Now
-from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
@@ -190,6 +188,9 @@ class Article(models.Model):
     related_ids = models.JSONField(editable=False, null=True)
     related_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
     related_at = models.DateTimeField(editable=False, null=True)
+    # The HTML of its card on lists, and what it was made from (see articles/cards.py).
+    card_html = models.TextField(editable=False, blank=True, default="", db_default="")
+    card_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -376,15 +377,3 @@ class ArticleAuthor(models.Model):
     @classmethod
     def authors_in_order(cls):
         return cls.objects.select_related("author").order_by("position", "id")
-
-
-@receiver(m2m_changed, sender=Article.categories.through)
-def refresh_category_listing(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
-    if not reverse:
-        refresh_live_copies([instance.pk])
-    elif action == "post_clear":  # category.articles.clear()
-        CategoryListing.objects.filter(category=instance).delete()
-    else:
-        refresh_live_copies(pk_set)

@@ -2,20 +2,16 @@ import json
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.db.models import (
     Exists,
     Max,
     OuterRef,
-    Prefetch,
     Subquery,
-    prefetch_related_objects,
 )
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -24,16 +20,23 @@ from django.views.generic import DetailView, ListView
 from taggit.models import TaggedItem
 
 from . import search
-from .cache import LISTING_TIMEOUT
+from .cards import rendered_cards
 from .models import Article, ArticleAuthor, Author, Category, CategoryListing, live_article_ids, public_tags
 from .pagination import OpenEndedPaginator
 from .related import around
 
 # A card shows neither the body nor the search columns, and they are most of
 # an article's bytes (about 40 KB for 6,000 characters): lists leave them unread.
-NOT_ON_CARDS = ("body", "search_text", "search_vector", "rendered_html", "rendered_toc", "rendered_from")
+NOT_ON_CARDS = (
+    "body",
+    "search_text",
+    "search_vector",
+    "rendered_html",
+    "rendered_toc",
+    "rendered_from",
+    "related_ids",
+)
 MAX_PAGE_NUMBER = 1_000_000
-CARD_TIMEOUT = LISTING_TIMEOUT
 
 
 def printable(text: str) -> str:
@@ -92,36 +95,6 @@ class ArticleListView(ListView):
         return context
 
 
-def card_key(article) -> str:
-    # Everything a card shows changes with one of these; the listing version is not in
-    # the key, so a publish re-renders the one new card, not the 19 others on the page.
-    changed = f"{article.updated_at.timestamp()}:{article.published_at.timestamp()}"
-    return f"card:{article.pk}:{article.version}:{changed}"
-
-
-def rendered_cards(articles):
-    """The HTML of each article's card, from the cache where another page rendered it.
-
-    A category or author renamed shows on cached cards when they expire
-    (CARD_TIMEOUT), as it did on the cached list fragments before.
-    """
-    articles = list(articles)
-    keys = [card_key(article) for article in articles]
-    found = cache.get_many(keys)
-    missing = [article for article, key in zip(articles, keys, strict=True) if key not in found]
-    if missing:
-        prefetch_related_objects(
-            missing, Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()), "categories"
-        )
-        fresh = {
-            card_key(article): render_to_string("articles/_article_card.html", {"article": article})
-            for article in missing
-        }
-        cache.set_many(fresh, CARD_TIMEOUT)
-        found.update(fresh)
-    return [mark_safe(found[key]) for key in keys]  # our own template's output, already escaped
-
-
 class HomeView(ArticleListView):
     """The latest articles, and on the first page the newest of each category."""
 
@@ -151,7 +124,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # Anything not published is a 404, never a 403: its existence must not leak.
-        return Article.objects.published().for_listing().defer("search_text", "search_vector")
+        return Article.objects.published().for_listing().defer("search_text", "search_vector", "card_html")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -311,7 +284,15 @@ class SearchView(ArticleListView):
     template_name = "articles/search.html"
     shows_cards = False  # results are a title, a date and a snippet
     # The snippets come from search_text.
-    deferred_fields = ("body", "search_vector", "rendered_html", "rendered_toc", "rendered_from")
+    deferred_fields = (
+        "body",
+        "search_vector",
+        "rendered_html",
+        "rendered_toc",
+        "rendered_from",
+        "related_ids",
+        "card_html",
+    )
 
     def articles(self):
         # A result shows its title, date and snippet: no authors, categories or tags to fetch.

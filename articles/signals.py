@@ -1,0 +1,46 @@
+"""Keeping what list pages read in step with the changes that bypass Article.save().
+
+Connected in ArticlesConfig.ready(). Two kinds of copies are kept: when an
+article went live, beside its categories (CategoryListing) and authors
+(ArticleAuthor.live_since), and each article's stored card, which shows the
+names of its authors and categories.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from .cards import forget_cards
+from .models import Article, ArticleAuthor, Author, Category, CategoryListing, refresh_live_copies
+
+
+@receiver(m2m_changed, sender=Article.categories.through)
+def article_categories_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:  # category.articles.clear(): its articles, before they go
+        forget_cards(Article.objects.filter(categories=instance))
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        refresh_live_copies([instance.pk])
+        forget_cards(Article.objects.filter(pk=instance.pk))
+    elif action == "post_clear":
+        CategoryListing.objects.filter(category=instance).delete()
+    else:
+        refresh_live_copies(pk_set)
+        forget_cards(Article.objects.filter(pk__in=pk_set))
+
+
+@receiver(post_save, sender=ArticleAuthor)
+@receiver(post_delete, sender=ArticleAuthor)
+def article_author_changed(sender, instance, **kwargs):
+    forget_cards(Article.objects.filter(pk=instance.article_id))
+
+
+@receiver(post_save, sender=Category)
+@receiver(pre_delete, sender=Category)
+def category_changed(sender, instance, **kwargs):
+    forget_cards(Article.objects.filter(categories=instance))
+
+
+@receiver(post_save, sender=Author)
+def author_changed(sender, instance, **kwargs):
+    forget_cards(Article.objects.filter(authors=instance))
