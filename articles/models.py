@@ -319,13 +319,33 @@ class CategoryListing(models.Model):
         return f"{self.category} / {self.article_id}"
 
 
-def refresh_live_copies(article_ids) -> None:
-    """Bring the category listing and the author links of ``article_ids`` in step with the articles."""
-    article_ids = list(article_ids)
-    CategoryListing.objects.filter(article_id__in=article_ids).delete()
-    live = Article.objects.filter(
+class TagListing(models.Model):
+    """A live article under one of its tags, with when it went live."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+    live_since = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["tag", "-live_since", "-article"], name="tag_listing_newest")]
+        constraints = [models.UniqueConstraint(fields=["article", "tag"], name="tag_listing_once")]
+
+    def __str__(self):
+        return f"{self.tag} / {self.article_id}"
+
+
+def _live(article_ids):
+    return Article.objects.filter(
         pk__in=article_ids, status=Article.Status.PUBLISHED, published_at__isnull=False
     )
+
+
+def refresh_live_copies(article_ids) -> None:
+    """Bring the listings and the author links of ``article_ids`` in step with the articles."""
+    article_ids = list(article_ids)
+    refresh_tag_listing(article_ids)
+    CategoryListing.objects.filter(article_id__in=article_ids).delete()
+    live = _live(article_ids)
     CategoryListing.objects.bulk_create(
         CategoryListing(category_id=category_id, article_id=article_id, live_since=live_since)
         for article_id, category_id, live_since in live.filter(categories__isnull=False).values_list(
@@ -334,6 +354,20 @@ def refresh_live_copies(article_ids) -> None:
     )
     went_live = live.filter(pk=models.OuterRef("article_id")).values("published_at")[:1]
     ArticleAuthor.objects.filter(article_id__in=article_ids).update(live_since=models.Subquery(went_live))
+
+
+def refresh_tag_listing(article_ids) -> None:
+    """Bring the tag listing of ``article_ids`` in step with their tags and stage."""
+    article_ids = list(article_ids)
+    TagListing.objects.filter(article_id__in=article_ids).delete()
+    went_live = dict(_live(article_ids).values_list("pk", "published_at"))
+    links = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=list(went_live)
+    )
+    TagListing.objects.bulk_create(
+        TagListing(tag_id=tag_id, article_id=article_id, live_since=went_live[article_id])
+        for article_id, tag_id in links.values_list("object_id", "tag_id")
+    )
 
 
 def live_article_ids(listing, subject_field, subject):

@@ -1,16 +1,26 @@
 """Keeping what list pages read in step with the changes that bypass Article.save().
 
 Connected in ArticlesConfig.ready(). Two kinds of copies are kept: when an
-article went live, beside its categories (CategoryListing) and authors
-(ArticleAuthor.live_since), and each article's stored card, which shows the
-names of its authors and categories.
+article went live, beside its categories (CategoryListing), tags
+(TagListing) and authors (ArticleAuthor.live_since), and each article's
+stored card, which shows the names of its authors and categories.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from taggit.models import TaggedItem
 
 from .cards import forget_cards
-from .models import Article, ArticleAuthor, Author, Category, CategoryListing, refresh_live_copies
+from .models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Category,
+    CategoryListing,
+    refresh_live_copies,
+    refresh_tag_listing,
+)
 
 
 @receiver(m2m_changed, sender=Article.categories.through)
@@ -44,3 +54,12 @@ def category_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Author)
 def author_changed(sender, instance, **kwargs):
     forget_cards(Article.objects.filter(authors=instance))
+
+
+@receiver(post_save, sender=TaggedItem)
+@receiver(post_delete, sender=TaggedItem)
+def article_tag_changed(sender, instance, **kwargs):
+    # Every way a tag link changes goes through these: taggit's manager saves and
+    # deletes the links one by one, and so does its admin's tag merge.
+    if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
+        refresh_tag_listing([instance.object_id])

@@ -9,9 +9,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, ArticleAuthor, CategoryListing, refresh_live_copies
+from articles.models import Article, ArticleAuthor, CategoryListing, TagListing, refresh_live_copies
 from editorial import scheduling, workflow
 from tests.factories import make_article, make_author, make_category, make_scheduled_articles
 
@@ -149,3 +151,58 @@ def test_every_page_of_a_category_and_an_author_matches_the_articles_own_order(a
             assert response.context["page_obj"].has_next() == (number < 6)
         assert [pk for page in pages for pk in page] == expected
         assert client.get(subject.get_absolute_url(), {"page": 7}).status_code == 404
+
+
+def tag_page(client, slug):
+    cache.clear()
+    response = client.get(reverse("articles:tag", kwargs={"slug": slug}))
+    return [article.pk for article in response.context["articles"]] if response.status_code == 200 else None
+
+
+def test_tag_changes_of_every_kind_reach_the_tag_listing(author, client):
+    article = make_article(title="タグ替え", authors=[author], tags=["AI"], published=True)
+    assert tag_page(client, "ai") == [article.pk]
+    article.tags.add("半導体")
+    assert tag_page(client, "半導体") == [article.pk]
+    article.tags.remove("AI")
+    assert tag_page(client, "ai") is None  # no live article has it: the tag page is a 404
+    article.tags.set(["金利"])
+    assert tag_page(client, "金利") == [article.pk] and tag_page(client, "半導体") is None
+    # taggit's admin merges tags by saving each link with the tag it is merged into.
+    link = TaggedItem.objects.get(object_id=article.pk)
+    link.tag = Tag.objects.create(name="マクロ", slug="macro")
+    link.save()
+    assert tag_page(client, "macro") == [article.pk] and tag_page(client, "金利") is None
+    article.tags.clear()
+    assert TagListing.objects.filter(article=article).count() == 0
+
+
+def test_a_tag_deleted_takes_its_listing_with_it(author, client):
+    article = make_article(title="消えるタグ", authors=[author], tags=["消す"], published=True)
+    Tag.objects.get(name="消す").delete()
+    assert TagListing.objects.filter(article=article).count() == 0
+
+
+def test_every_page_of_a_tag_matches_the_articles_own_order(author, settings, client):
+    settings.ARTICLES_PER_PAGE = 4
+    now = timezone.now()
+    articles = make_scheduled_articles(13, at=now - timedelta(days=1), author=author)
+    for number, article in enumerate(articles):
+        Article.objects.filter(pk=article.pk).update(
+            status=S.PUBLISHED, published_at=now - timedelta(hours=number - number % 3)
+        )
+        article.tags.set(["AI"] if number % 2 else ["AI", "金利"])
+    refresh_live_copies([article.pk for article in articles])
+    expected = list(
+        Article.objects.published()
+        .filter(pk__in=[article.pk for article in articles])
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    pages = []
+    for number in range(1, 5):
+        cache.clear()
+        response = client.get(reverse("articles:tag", kwargs={"slug": "ai"}), {"page": number})
+        assert response.status_code == 200
+        pages += [article.pk for article in response.context["articles"]]
+    assert pages == expected
