@@ -41,15 +41,15 @@ class Link:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
 
-def around(article):
-    """(previous, next, related) for ``article``'s page, with tags and categories prefetched."""
-    ranked_for = ranking_key(article)
+def around(article, furniture):
+    """(previous, next, related) for ``article``'s page; ``furniture`` holds its tags and categories."""
+    ranked_for = ranking_key(furniture)
     fresh = article.related_at is not None and timezone.now() - article.related_at < RANKING_KEPT_FOR
     if fresh and article.related_from == ranked_for:
         earlier, later = nearest_in_time(article, 1)
         return _first(earlier), _first(later), stored_related(article.related_ids or [])
     earlier, later = nearest_in_time(article, RELATED_NEIGHBOURHOOD)
-    related = rank_related(article, among=[near.pk for near in earlier + later])
+    related = rank_related(furniture, among=[near.pk for near in earlier + later])
     # Not through save(): no version or updated_at change for what only speeds up the page.
     Article.objects.filter(pk=article.pk).update(
         related_ids=[link.pk for link in related], related_from=ranked_for, related_at=Now()
@@ -57,10 +57,9 @@ def around(article):
     return _first(earlier), _first(later), related
 
 
-def ranking_key(article) -> str:
+def ranking_key(furniture) -> str:
     """What a stored ranking was made for: the article's own tags and categories."""
-    tags = sorted(tag.pk for tag in article.tags.all())
-    categories = sorted(category.pk for category in article.categories.all())
+    tags, categories = sorted(furniture.tag_ids), sorted(furniture.category_ids)
     return hashlib.sha256(f"{tags}{categories}".encode()).hexdigest()
 
 
@@ -89,10 +88,9 @@ def stored_related(ids):
     return [found[pk] for pk in ids if pk in found]
 
 
-def rank_related(article, *, among):
-    """Of the published articles ``among`` (ids), those sharing the most tags and categories."""
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    category_ids = [category.pk for category in article.categories.all()]
+def rank_related(furniture, *, among):
+    """Of the published articles ``among`` (ids), those sharing most of ``furniture``'s tags and categories."""
+    tag_ids, category_ids = furniture.tag_ids, furniture.category_ids
     # Counted in correlated subqueries, not through the generic relation: its join casts
     # taggit's integer object_id to bigint, which keeps PostgreSQL off the index and made
     # it read every tag link (500,000 at 100,000 articles) for each article page.

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 
 from . import search
 from .cards import rendered_cards
+from .furniture import furniture_of
 from .models import (
     Article,
     ArticleAuthor,
@@ -130,7 +131,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # Anything not published is a 404, never a 403: its existence must not leak.
-        return Article.objects.published().for_listing().defer("search_text", "search_vector", "card_html")
+        return Article.objects.published().defer("search_text", "search_vector", "card_html")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -141,9 +142,14 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["structured_data"] = news_article_json_ld(self.request, article)
+        context["furniture"] = furniture = furniture_of(article)
+        context["structured_data"] = news_article_json_ld(self.request, article, furniture)
         context.update(
-            zip(("previous_article", "next_article", "related_articles"), around(article), strict=True)
+            zip(
+                ("previous_article", "next_article", "related_articles"),
+                around(article, furniture),
+                strict=True,
+            )
         )
         return context
 
@@ -155,7 +161,7 @@ class ArticleDetailView(DetailView):
         return response
 
 
-def news_article_json_ld(request, article):
+def news_article_json_ld(request, article, furniture):
     """schema.org NewsArticle for search engines, safe inside a <script> element."""
     data = {
         "@context": "https://schema.org",
@@ -168,10 +174,10 @@ def news_article_json_ld(request, article):
         "inLanguage": "ja",
         "author": [
             {"@type": "Organization" if author.is_team else "Person", "name": author.name}
-            for author in article.ordered_authors
+            for author in furniture.authors
         ],
         "publisher": {"@type": "Organization", "name": "ALLFORCES"},
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in furniture.tags],
     }
     encoded = json.dumps(data, ensure_ascii=False)
     # "<", ">" and "&" escaped so no text in an article can close the script element.

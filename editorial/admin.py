@@ -18,6 +18,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
 
 from . import previews, revisions, scheduling, workflow
@@ -308,7 +309,11 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         response = TemplateResponse(
             request,
             "editorial/preview.html",
-            {"article": article, "preview_banner": "プレビュー（読者にはまだ見えません）"},
+            {
+                "article": article,
+                "furniture": furniture_of(article),
+                "preview_banner": "プレビュー（読者にはまだ見えません）",
+            },
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
+from articles.furniture import furniture_of
 from articles.markdown import render_markdown
 from articles.models import Article
 
@@ -61,7 +62,10 @@ def tag_suggestions(request):
 
 def _render_preview(request, article, *, banner, status=200):
     response = render(
-        request, "editorial/preview.html", {"article": article, "preview_banner": banner}, status=status
+        request,
+        "editorial/preview.html",
+        {"article": article, "furniture": furniture_of(article), "preview_banner": banner},
+        status=status,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"

@@ -52,7 +52,7 @@ def test_the_ranking_is_stored_and_reused_without_ranking_again(client, current,
     # A new article sharing both tags is not ranked in until the stored ranking is renewed.
     published("後から公開", days_ago=1, tags=["AI", "半導体"])
     cache.clear()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(current.get_absolute_url())
     assert [link.title for link in response.context["related_articles"]] == ["二つ共通", "一つ共通"]
     with time_machine.travel(timezone.now() + RANKING_KEPT_FOR + timedelta(minutes=1)):

@@ -97,20 +97,20 @@ def test_article_page_query_count(published_article, author, category, client, d
         published=True,
         published_at=timezone.now() - timedelta(days=1),
     )
-    # article, authors, categories, tags, the articles just before and just after, the
-    # ranking of related articles among them, storing that ranking
-    with django_assert_num_queries(8):
+    # article, its authors, categories and tags (one query), the articles just before
+    # and just after, the ranking of related articles among them, storing that ranking
+    with django_assert_num_queries(6):
         assert client.get(published_article.get_absolute_url()).status_code == 200
     cache.clear()
-    # article, authors, categories, tags, previous, next, the stored ranking's articles
-    with django_assert_num_queries(7):
+    # article, its authors, categories and tags, previous, next, the stored ranking's articles
+    with django_assert_num_queries(5):
         assert client.get(published_article.get_absolute_url()).status_code == 200
 
 
 def test_an_article_alone_in_its_time_asks_nothing_about_related_articles(
     published_article, client, django_assert_num_queries
 ):
-    with django_assert_num_queries(7):  # no ranking to run, but the empty one is stored
+    with django_assert_num_queries(5):  # no ranking to run, but the empty one is stored
         response = client.get(published_article.get_absolute_url())
     assert response.context["related_articles"] == []
 
@@ -196,8 +196,8 @@ def test_every_reader_page_runs_the_same_queries_for_10_or_200_articles(count, a
 # Each page measured with nothing cached; with cards to render, a list also reads
 # their authors and categories and stores the cards (3 more queries).
 QUERY_COUNTS = {
-    "cards to render": [6, 5, 5, 5, 4, 8, 7, 5],
-    "cards stored": [3, 2, 2, 2, 1, 7, 7, 5],
+    "cards to render": [6, 5, 5, 5, 4, 6, 5, 5],
+    "cards stored": [3, 2, 2, 2, 1, 5, 5, 5],
 }
 
 

@@ -1,0 +1,90 @@
+"""What an article page shows around the body: its authors, categories and tags.
+
+Read in one query, a UNION of three small selects: fetched as three
+prefetches they were the slowest part of the page (each query costs about
+as much Python as SQL, and these are tiny), more than the article itself.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, CharField, F, IntegerField, Value
+from taggit.models import Tag, TaggedItem
+
+from .models import Article, ArticleAuthor, Author, Category
+
+
+@dataclass(frozen=True)
+class Furniture:
+    authors: list[Author]
+    categories: list[Category]
+    tags: list[Tag]
+
+    @property
+    def tag_ids(self):
+        return [tag.pk for tag in self.tags]
+
+    @property
+    def category_ids(self):
+        return [category.pk for category in self.categories]
+
+
+# The columns every part of the union gives, in this order.
+COLUMNS = ("kind", "position", "link", "pk", "name", "slug", "is_team")
+
+
+def _kind(name):
+    return Value(name, output_field=CharField())
+
+
+def furniture_of(article) -> Furniture:
+    """``article``'s authors (in their order), categories (in the site's order) and tags (by name)."""
+    authors = (
+        ArticleAuthor.objects.filter(article_id=article.pk)
+        .annotate(kind=_kind("author"), link=F("id"))
+        .values_list(*COLUMNS[:2], "link", "author_id", "author__name", "author__slug", "author__is_team")
+        .order_by()  # no ordering inside a UNION (SQLite refuses it); sorted below
+    )
+    categories = (
+        Article.categories.through.objects.filter(article_id=article.pk)
+        .annotate(
+            kind=_kind("category"),
+            link=F("id"),
+            is_team=Value(False, output_field=BooleanField()),
+            position=F("category__position"),
+        )
+        .values_list(*COLUMNS[:3], "category_id", "category__name", "category__slug", "is_team")
+        .order_by()
+    )
+    tags = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article), object_id=article.pk
+        )
+        .annotate(
+            kind=_kind("tag"),
+            link=F("id"),
+            position=Value(0, output_field=IntegerField()),
+            is_team=Value(False, output_field=BooleanField()),
+        )
+        .values_list(*COLUMNS[:3], "tag_id", "tag__name", "tag__slug", "is_team")
+        .order_by()
+    )
+    rows = [dict(zip(COLUMNS, row, strict=True)) for row in authors.union(categories, tags, all=True)]
+
+    def of(kind, order):
+        return sorted((row for row in rows if row["kind"] == kind), key=order)
+
+    return Furniture(
+        authors=[
+            Author(pk=row["pk"], name=row["name"], slug=row["slug"], is_team=row["is_team"])
+            for row in of("author", lambda row: (row["position"], row["link"]))
+        ],
+        categories=[
+            Category(pk=row["pk"], name=row["name"], slug=row["slug"], position=row["position"])
+            for row in of("category", lambda row: (row["position"], row["name"]))
+        ],
+        tags=[
+            Tag(pk=row["pk"], name=row["name"], slug=row["slug"])
+            for row in of("tag", lambda row: row["name"])
+        ],
+    )
