@@ -343,6 +343,11 @@ def robots_txt(request):
 
 
 SEARCH_COUNT_CAP = 200
+# A query whose grams PostgreSQL's statistics put in at least this share of articles is read
+# newest first along the date index (search.newest_matches) instead of through the bigram index.
+SEARCH_COMMON_SHARE = 0.4
+# ... reading as many of the newest articles as should hold this many times the matches needed.
+SEARCH_SCAN_MARGIN = 2
 
 
 class SearchView(ArticleListView):
@@ -356,19 +361,45 @@ class SearchView(ArticleListView):
         return Article.objects.published()
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
-        matches = search.search(super().get_queryset(), self.query)
-        # A common word matches most of the archive: counting, or ranking titles first,
-        # past the cap would read tens of thousands of articles for one page of results.
-        self.result_count = matches.order_by()[: SEARCH_COUNT_CAP + 1].count()
-        if self.result_count <= SEARCH_COUNT_CAP:
-            return matches
-        search.walk_the_date_index()
-        return search.search(super().get_queryset(), self.query, common=True)
+        return self.found
 
     def get(self, request, *args, **kwargs):
-        with transaction.atomic(savepoint=False):  # the scope of walk_the_date_index()
+        self.query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
+        articles = super().get_queryset()
+        wanted = SEARCH_COUNT_CAP + 1
+        page_end = self.page_end()
+        share = search.common_share(self.query)
+        newest = []
+        if share >= SEARCH_COMMON_SHARE and page_end <= wanted:
+            # Counting a common query through the bigram index reads tens of thousands of
+            # postings; the newest few hundred articles give the page and "more than the cap".
+            scan = search.scan_for(share, wanted, SEARCH_SCAN_MARGIN)
+            newest = search.newest_matches(articles, self.query, scan=scan, limit=wanted)
+            if len(newest) == wanted:
+                self.result_count, self.found = wanted, articles.filter(pk__in=newest)
+                return super().get(request, *args, **kwargs)
+        matches = search.search(articles, self.query)
+        # A common word matches most of the archive: counting, or ranking titles first,
+        # past the cap would read tens of thousands of articles for one page of results.
+        self.result_count = search.count_up_to(matches, wanted)
+        if self.result_count <= SEARCH_COUNT_CAP:
+            self.found = matches
             return super().get(request, *args, **kwargs)
+        if len(newest) >= page_end:  # the guess was half right: the page is among the newest
+            self.found = articles.filter(pk__in=newest)
+            return super().get(request, *args, **kwargs)
+        self.found = search.search(articles, self.query, common=True)
+        with transaction.atomic(savepoint=False):  # the scope of walk_the_date_index()
+            search.walk_the_date_index()
+            return super().get(request, *args, **kwargs)
+
+    def page_end(self) -> int:
+        """How many results the requested page needs counted from the first, one beyond it
+        included (the paginator's look-ahead); unbounded for a page number it will refuse."""
+        raw = self.request.GET.get(self.page_kwarg) or "1"
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 7 or int(raw) < 1:
+            return MAX_PAGE_NUMBER * settings.ARTICLES_PER_PAGE
+        return int(raw) * settings.ARTICLES_PER_PAGE + 1
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
