@@ -264,3 +264,21 @@ def test_common_query_asks_the_database_twice(client, author, small_pages):
     with CaptureQueriesContext(connection) as queries:
         assert found(client, "AI チップ")
     assert len(queries) == 2  # the probe and the page; no count through the bigram index
+
+
+def test_common_guess_with_a_page_but_no_more_than_the_cap_says_the_exact_count(client, author, small_pages):
+    for number in range(3):
+        aged(number, title=f"一致{number}", body="投資推論", published=True)
+    for number in range(40):
+        aged(10 + number, title=f"他{number}", body="投資と推論", published=True)
+    statistics_say_common("投資", "資推", "推論")
+    assert results(client, "投資推論") == (["一致0", "一致1"], "3 件", True)
+
+
+def test_the_probe_reads_no_further_than_it_is_told(author):
+    for minutes, body in ((1, "別の話"), (2, "AIチップ"), (3, "別の話"), (4, "AIチップ"), (5, "AIチップ")):
+        aged(minutes, title=f"{minutes}分前", body=body, published=True)
+    newest = search.newest_matches(Article.objects.published(), "AI チップ", scan=3, limit=10)
+    assert [Article.objects.get(pk=pk).title for pk in newest] == ["2分前"]
+    newest = search.newest_matches(Article.objects.published(), "AI チップ", scan=10, limit=2)
+    assert [Article.objects.get(pk=pk).title for pk in newest] == ["2分前", "4分前"]
