@@ -110,6 +110,12 @@ def search(articles, query: str, *, common: bool = False):
         articles = articles.filter(search_text__contains=term)
     if common:
         return articles.order_by("-published_at", "-id")
+    return ranked(articles, query)
+
+
+def ranked(articles, query: str):
+    """``articles`` with those whose title contains a term of ``query`` first, then newest."""
+    terms = terms_of(query)
     in_title = Case(
         *[When(title__icontains=term, then=Value(1)) for term in terms],
         default=Value(0),
@@ -175,19 +181,20 @@ def common_share(query: str) -> float:
     return share
 
 
-def count_up_to(matches, cap: int) -> int:
-    """How many ``matches`` there are, counting no further than ``cap``.
+def first_ids(matches, cap: int) -> list[int]:
+    """The ids of up to ``cap`` of ``matches``, in no order: when there are fewer,
+    all of them, so the page need not run the search again to show them.
 
     When this process's gram statistics are missing or stale, the same round
     trip reads them again, so knowing them never adds a query to the page.
     """
-    counted = matches.order_by().values("pk")[:cap]
+    counted = matches.order_by().values_list("pk", flat=True)[:cap]
     if connection.vendor != "postgresql" or shares_are_fresh() or matches.query.is_empty():
-        return counted.count()
+        return list(counted)
     sql, params = counted.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT count(*) FROM ({sql}) AS counted), stats.grams, stats.shares"
+            f"SELECT ARRAY(SELECT * FROM ({sql}) AS counted), stats.grams, stats.shares"
             " FROM (SELECT 1) AS one LEFT JOIN ("
             "  SELECT most_common_elems::text::text[] AS grams, most_common_elem_freqs AS shares"
             "  FROM pg_stats WHERE schemaname = current_schema() AND tablename = %s"
@@ -195,9 +202,9 @@ def count_up_to(matches, cap: int) -> int:
             ") AS stats ON true",
             [*params, matches.model._meta.db_table],
         )
-        count, grams, shares = cursor.fetchone()
+        ids, grams, shares = cursor.fetchone()
     _remember_shares(grams, shares)
-    return count
+    return ids
 
 
 def newest_matches(articles, query: str, *, scan: int, limit: int) -> list[int]:

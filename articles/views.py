@@ -378,12 +378,13 @@ class SearchView(ArticleListView):
             if len(newest) == wanted:
                 self.result_count, self.found = wanted, articles.filter(pk__in=newest)
                 return super().get(request, *args, **kwargs)
-        matches = search.search(articles, self.query)
         # A common word matches most of the archive: counting, or ranking titles first,
         # past the cap would read tens of thousands of articles for one page of results.
-        self.result_count = search.count_up_to(matches, wanted)
+        found = search.first_ids(search.search(articles, self.query), wanted)
+        self.result_count = len(found)
         if self.result_count <= SEARCH_COUNT_CAP:
-            self.found = matches
+            # All the matches are known: the page ranks them without searching again.
+            self.found = search.ranked(articles.filter(pk__in=found), self.query)
             return super().get(request, *args, **kwargs)
         if len(newest) >= page_end:  # the guess was half right: the page is among the newest
             self.found = articles.filter(pk__in=newest)

@@ -282,3 +282,12 @@ def test_the_probe_reads_no_further_than_it_is_told(author):
     assert [Article.objects.get(pk=pk).title for pk in newest] == ["2分前"]
     newest = search.newest_matches(Article.objects.published(), "AI チップ", scan=10, limit=2)
     assert [Article.objects.get(pk=pk).title for pk in newest] == ["2分前", "4分前"]
+
+
+def test_up_to_the_cap_the_search_runs_once_and_no_results_need_no_page_query(client, corpus):
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, "AI チップ") == {"AIチップの需要"}
+    assert [" @@ " in query["sql"] for query in queries.captured_queries] == [True, False]
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, "量子もつれ") == set()
+    assert len(queries) == 1
