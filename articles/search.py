@@ -15,6 +15,7 @@ import math
 import re
 import time
 import unicodedata
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import connection
@@ -28,6 +29,11 @@ MAX_TERMS = 5
 SNIPPET_CONTEXT = 60
 # How long a process trusts what it last read of PostgreSQL's gram statistics.
 SHARES_TIMEOUT = 600
+# A query whose grams the statistics put in at least this share of articles is read newest
+# first along the date index (newest_matches) instead of through the bigram index ...
+COMMON_SHARE = 0.4
+# ... reading as many of the newest articles as should hold this many times the matches needed.
+SCAN_MARGIN = 2
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -122,6 +128,44 @@ def ranked(articles, query: str):
         output_field=IntegerField(),
     )
     return articles.annotate(in_title=in_title).order_by("-in_title", "-published_at", "-id")
+
+
+@dataclass
+class Found:
+    count: int  # up to the cap, or one more for "more than the cap"
+    articles: object  # a QuerySet, in the order to show
+    walk: bool  # to be read inside walk_the_date_index()
+
+
+def find(articles, query: str, *, cap: int, page_end: int) -> Found:
+    """What a results page shows of ``query`` among ``articles`` (ordered newest first), and
+    how many there are, counted no further than ``cap + 1``.
+
+    ``page_end`` is how many results the page needs from the first, one beyond it
+    included. A query the gram statistics call common is looked for among the
+    newest articles first; anything else, or a guess that found too few, goes
+    through the bigram index, reading the ids of up to ``cap + 1`` matches:
+    up to the cap they are all the matches, ranked without searching again;
+    past it the page is newest first, from the probe if it holds the page,
+    else along the date index.
+    """
+    wanted = cap + 1
+    newest = []
+    share = common_share(query)
+    if share >= COMMON_SHARE and page_end <= wanted:
+        # Counting a common query through the bigram index reads tens of thousands of
+        # postings; the newest few hundred articles give the page and "more than the cap".
+        newest = newest_matches(articles, query, scan=scan_for(share, wanted, SCAN_MARGIN), limit=wanted)
+        if len(newest) == wanted:
+            return Found(wanted, articles.filter(pk__in=newest), walk=False)
+    # A common word matches most of the archive: counting, or ranking titles first,
+    # past the cap would read tens of thousands of articles for one page of results.
+    found = first_ids(search(articles, query), wanted)
+    if len(found) <= cap:
+        return Found(len(found), ranked(articles.filter(pk__in=found), query), walk=False)
+    if len(newest) >= page_end:  # the guess was half right: the page is among the newest
+        return Found(wanted, articles.filter(pk__in=newest), walk=False)
+    return Found(wanted, search(articles, query, common=True), walk=True)
 
 
 def walk_the_date_index() -> None:

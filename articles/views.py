@@ -343,11 +343,6 @@ def robots_txt(request):
 
 
 SEARCH_COUNT_CAP = 200
-# A query whose grams PostgreSQL's statistics put in at least this share of articles is read
-# newest first along the date index (search.newest_matches) instead of through the bigram index.
-SEARCH_COMMON_SHARE = 0.4
-# ... reading as many of the newest articles as should hold this many times the matches needed.
-SEARCH_SCAN_MARGIN = 2
 
 
 class SearchView(ArticleListView):
@@ -365,31 +360,12 @@ class SearchView(ArticleListView):
 
     def get(self, request, *args, **kwargs):
         self.query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
-        articles = super().get_queryset()
-        wanted = SEARCH_COUNT_CAP + 1
-        page_end = self.page_end()
-        share = search.common_share(self.query)
-        newest = []
-        if share >= SEARCH_COMMON_SHARE and page_end <= wanted:
-            # Counting a common query through the bigram index reads tens of thousands of
-            # postings; the newest few hundred articles give the page and "more than the cap".
-            scan = search.scan_for(share, wanted, SEARCH_SCAN_MARGIN)
-            newest = search.newest_matches(articles, self.query, scan=scan, limit=wanted)
-            if len(newest) == wanted:
-                self.result_count, self.found = wanted, articles.filter(pk__in=newest)
-                return super().get(request, *args, **kwargs)
-        # A common word matches most of the archive: counting, or ranking titles first,
-        # past the cap would read tens of thousands of articles for one page of results.
-        found = search.first_ids(search.search(articles, self.query), wanted)
-        self.result_count = len(found)
-        if self.result_count <= SEARCH_COUNT_CAP:
-            # All the matches are known: the page ranks them without searching again.
-            self.found = search.ranked(articles.filter(pk__in=found), self.query)
+        found = search.find(
+            super().get_queryset(), self.query, cap=SEARCH_COUNT_CAP, page_end=self.page_end()
+        )
+        self.result_count, self.found = found.count, found.articles
+        if not found.walk:
             return super().get(request, *args, **kwargs)
-        if len(newest) >= page_end:  # the guess was half right: the page is among the newest
-            self.found = articles.filter(pk__in=newest)
-            return super().get(request, *args, **kwargs)
-        self.found = search.search(articles, self.query, common=True)
         with transaction.atomic(savepoint=False):  # the scope of walk_the_date_index()
             search.walk_the_date_index()
             return super().get(request, *args, **kwargs)

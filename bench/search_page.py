@@ -122,9 +122,9 @@ def explain(query):
     sql, params = count.query.sql_with_params()
     old = explain_ms(f"SELECT count(*) FROM ({sql}) AS counted", params)
     share = search.common_share(query)
-    if share < views.SEARCH_COMMON_SHARE:
+    if share < search.COMMON_SHARE:
         return old, None, None, share
-    scan = search.scan_for(share, wanted, views.SEARCH_SCAN_MARGIN)
+    scan = search.scan_for(share, wanted, search.SCAN_MARGIN)
     statements = []
 
     def remember(execute, sql, params, many, context):
