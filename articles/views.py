@@ -305,19 +305,27 @@ class SearchView(ArticleListView):
         return Article.objects.published()
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
-        matches = search.search(super().get_queryset(), self.query)
-        # A common word matches most of the archive: counting, or ranking titles first,
-        # past the cap would read tens of thousands of articles for one page of results.
-        self.result_count = matches.order_by()[: SEARCH_COUNT_CAP + 1].count()
-        if self.result_count <= SEARCH_COUNT_CAP:
-            return matches
-        search.walk_the_date_index()
-        return search.search(super().get_queryset(), self.query, common=True)
+        return self.found
 
     def get(self, request, *args, **kwargs):
-        with transaction.atomic(savepoint=False):  # the scope of walk_the_date_index()
+        self.query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
+        found = search.find(
+            super().get_queryset(), self.query, cap=SEARCH_COUNT_CAP, page_end=self.page_end()
+        )
+        self.result_count, self.found = found.count, found.articles
+        if not found.walk:
             return super().get(request, *args, **kwargs)
+        with transaction.atomic(savepoint=False):  # the scope of walk_the_date_index()
+            search.walk_the_date_index()
+            return super().get(request, *args, **kwargs)
+
+    def page_end(self) -> int:
+        """How many results the requested page needs counted from the first, one beyond it
+        included (the paginator's look-ahead); unbounded for a page number it will refuse."""
+        raw = self.request.GET.get(self.page_kwarg) or "1"
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 7 or int(raw) < 1:
+            return MAX_PAGE_NUMBER * settings.ARTICLES_PER_PAGE
+        return int(raw) * settings.ARTICLES_PER_PAGE + 1
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import views
+from articles import search, views
+from articles.models import Article
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,154 @@ def test_common_queries_list_newest_first_along_the_date_index(client, author, m
         "古い投資の話",
     ]
     assert "2 件以上" in response.content.decode()
+
+
+# Common queries: PostgreSQL's statistics say the grams are common, so the page reads the
+# newest articles along the date index (search.newest_matches) instead of counting through
+# the bigram index. The statistics only choose the way; what is found must not change.
+
+
+@pytest.fixture(autouse=True)
+def no_gram_statistics():
+    search.forget_shares()
+    yield
+    search.forget_shares()
+
+
+@pytest.fixture
+def small_pages(settings, monkeypatch):
+    # A cap of 4 and pages of 2: page 1 needs 3 results and page 2 needs 5, both within
+    # the cap's 5, so both can be answered by the newest-first probe.
+    settings.ARTICLES_PER_PAGE = 2
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 4)
+
+
+def statistics_say_common(*grams, share=0.9):
+    search._remember_shares(list(grams), [share] * len(grams) + [share, share, 0.0])
+
+
+def results(client, query, page=1):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("articles:search"), {"q": query, "page": page})
+    assert response.status_code == 200
+    html = response.content.decode()
+    count = re.search(r'class="result-count">([^<]*)<', html).group(1)
+    probed = any("strpos(" in query["sql"] for query in queries.captured_queries)
+    return [article.title for article in response.context["articles"]], count, probed
+
+
+def aged(minutes, **fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return make_article(published_at=timezone.now() - timedelta(minutes=minutes), **fields)
+
+
+def test_statistics_come_from_analyze_without_a_query_of_their_own(client, author):
+    for number in range(30):
+        make_article(title=f"記事{number}", body="投資の話。", authors=[author], published=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    with CaptureQueriesContext(connection) as stale:
+        found(client, "推論")
+    assert search.common_share("投資") > 0.9
+    assert search.common_share("推論") == 0.0  # not in any article: not tracked
+    with CaptureQueriesContext(connection) as fresh:
+        found(client, "推論の")
+    assert len(stale) == len(fresh)
+
+
+def test_common_query_finds_only_exact_published_matches_newest_first(client, author, small_pages):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    aged(1, title="下書き", body="AIチップ", status=Article.Status.DRAFT)
+    make_article(
+        title="予約済み",
+        body="AIチップ",
+        published=True,
+        published_at=timezone.now() + timedelta(hours=1),
+    )
+    aged(2, title="離れた字", body="AIのチッと鳴るアップ", published=True)  # every gram, not チップ
+    aged(3, title="チップだけ", body="半導体チップ", published=True)
+    for number in range(6):
+        aged(10 + number, title=f"一致{number}", body="ＡＩチップの話", published=True)
+    statistics_say_common("ai", "チッ", "ップ")
+    assert results(client, "AI チップ") == (["一致0", "一致1"], "4 件以上", True)
+    assert results(client, "AI チップ", page=2) == (["一致2", "一致3"], "4 件以上", True)
+    # The same pages as the bigram index gives without the statistics.
+    search.forget_shares()
+    assert results(client, "ai チップ") == (["一致0", "一致1"], "4 件以上", False)
+    search.forget_shares()
+    assert results(client, "ai チップ", page=2) == (["一致2", "一致3"], "4 件以上", False)
+
+
+def test_common_guess_with_few_matches_counts_them_exactly(client, author, small_pages):
+    # The grams are everywhere but the phrase is in two old articles, past what the probe reads.
+    for number in range(40):
+        aged(number, title=f"新しい{number}", body="投資と推論", published=True)
+    aged(100, title="古い一致", body="投資推論", published=True)
+    aged(101, title="もっと古い一致", body="投資推論", published=True)
+    statistics_say_common("投資", "資推", "推論")
+    titles, count, probed = results(client, "投資推論")
+    assert (titles, count, probed) == (["古い一致", "もっと古い一致"], "2 件", True)
+
+
+def test_common_guess_with_matches_only_in_old_articles_still_pages_them(client, author, small_pages):
+    for number in range(40):
+        aged(number, title=f"新しい{number}", body="投資と推論", published=True)
+    for number in range(6):
+        aged(100 + number, title=f"古い一致{number}", body="投資推論", published=True)
+    statistics_say_common("投資", "資推", "推論")
+    assert results(client, "投資推論") == (["古い一致0", "古い一致1"], "4 件以上", True)
+    assert results(client, "投資推論", page=3) == (["古い一致4", "古い一致5"], "4 件以上", False)
+
+
+def test_common_guess_half_right_takes_the_page_from_the_probe(client, author, small_pages):
+    # Fewer matches among the newest than the cap, but the first page is there.
+    for number in range(3):
+        aged(number, title=f"新しい一致{number}", body="投資推論", published=True)
+    for number in range(40):
+        aged(10 + number, title=f"間{number}", body="投資と推論", published=True)
+    for number in range(3):
+        aged(100 + number, title=f"古い一致{number}", body="投資推論", published=True)
+    statistics_say_common("投資", "資推", "推論")
+    assert results(client, "投資推論") == (["新しい一致0", "新しい一致1"], "4 件以上", True)
+
+
+def test_common_query_asks_the_database_twice(client, author, small_pages):
+    for number in range(6):
+        aged(number, title=f"一致{number}", body="AIチップ", published=True)
+    statistics_say_common("ai", "チッ", "ップ")
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, "AI チップ")
+    assert len(queries) == 2  # the probe and the page; no count through the bigram index
+
+
+def test_common_guess_with_a_page_but_no_more_than_the_cap_says_the_exact_count(client, author, small_pages):
+    for number in range(3):
+        aged(number, title=f"一致{number}", body="投資推論", published=True)
+    for number in range(40):
+        aged(10 + number, title=f"他{number}", body="投資と推論", published=True)
+    statistics_say_common("投資", "資推", "推論")
+    assert results(client, "投資推論") == (["一致0", "一致1"], "3 件", True)
+
+
+def test_the_probe_reads_no_further_than_it_is_told(author):
+    for minutes, body in ((1, "別の話"), (2, "AIチップ"), (3, "別の話"), (4, "AIチップ"), (5, "AIチップ")):
+        aged(minutes, title=f"{minutes}分前", body=body, published=True)
+    newest = search.newest_matches(Article.objects.published(), "AI チップ", scan=3, limit=10)
+    assert [Article.objects.get(pk=pk).title for pk in newest] == ["2分前"]
+    newest = search.newest_matches(Article.objects.published(), "AI チップ", scan=10, limit=2)
+    assert [Article.objects.get(pk=pk).title for pk in newest] == ["2分前", "4分前"]
+
+
+def test_up_to_the_cap_the_search_runs_once_and_no_results_need_no_page_query(client, corpus):
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, "AI チップ") == {"AIチップの需要"}
+    assert [" @@ " in query["sql"] for query in queries.captured_queries] == [True, False]
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, "量子もつれ") == set()
+    assert len(queries) == 1
