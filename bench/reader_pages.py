@@ -57,6 +57,9 @@ def pages():
         ("category, page 1", "/category/semiconductors/"),
         ("category, page 200", "/category/semiconductors/?page=200"),
         ("tag", "/tag/tag-4/"),
+        # The busiest tag (about 38,000 articles) and an author (about 3,300), deep in their lists.
+        ("tag, page 200", "/tag/tag-1/?page=200"),
+        ("author, page 100", "/author/author-3/?page=100"),
         *[(f"search 「{query}」", f"/search/?q={quote(query)}") for query in SEARCHES],
     ]
 
