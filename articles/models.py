@@ -90,14 +90,12 @@ def published_q(prefix=""):
 def public_tags():
     """Tags of at least one article a reader may see. A tag used only by
     unpublished articles may name a story that is not out yet."""
-    # Not through taggit's join, which casts object_id to bigint and so read every link
-    # of the tag and its article (90 ms for a tag on 1,700 of 100,000 articles).
-    links = TaggedItem.objects.filter(
-        tag=models.OuterRef("pk"),
-        content_type=ContentType.objects.get_for_model(Article),
-        object_id__in=Article.objects.published().values("pk"),
+    # Along the tag listing's index, newest first, the article itself checked: not through
+    # taggit's join, which casts object_id to bigint and so read every link of the tag.
+    listed = TagListing.objects.filter(tag=models.OuterRef("pk"), live_since__lte=Now()).filter(
+        article__in=Article.objects.published()
     )
-    return Tag.objects.filter(models.Exists(links))
+    return Tag.objects.filter(models.Exists(listed))
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -184,10 +182,10 @@ class Article(models.Model):
     rendered_html = models.TextField(editable=False, blank=True, default="", db_default="")
     rendered_toc = models.JSONField(editable=False, null=True)
     rendered_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
-    # The ranking of related articles, kept for a while (see articles/related.py).
-    related_ids = models.JSONField(editable=False, null=True)
-    related_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
-    related_at = models.DateTimeField(editable=False, null=True)
+    # Its previous, next and related articles, kept for a while (see articles/related.py).
+    neighbours = models.JSONField(editable=False, null=True)
+    neighbours_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
+    neighbours_at = models.DateTimeField(editable=False, null=True)
     # The HTML of its card on lists, and what it was made from (see articles/cards.py).
     card_html = models.TextField(editable=False, blank=True, default="", db_default="")
     card_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
@@ -341,8 +339,10 @@ def _live(article_ids):
 
 
 def refresh_live_copies(article_ids) -> None:
-    """Bring the listings and the author links of ``article_ids`` in step with the articles."""
+    """Bring the listings, the author links and the stored neighbours of ``article_ids``
+    in step with the articles."""
     article_ids = list(article_ids)
+    forget_neighbours_of(article_ids)
     refresh_tag_listing(article_ids)
     CategoryListing.objects.filter(article_id__in=article_ids).delete()
     live = _live(article_ids)
@@ -354,6 +354,21 @@ def refresh_live_copies(article_ids) -> None:
     )
     went_live = live.filter(pk=models.OuterRef("article_id")).values("published_at")[:1]
     ArticleAuthor.objects.filter(article_id__in=article_ids).update(live_since=models.Subquery(went_live))
+
+
+def forget_neighbours_of(article_ids) -> None:
+    """Clear the stored neighbours (articles/related.py) of ``article_ids`` and of the
+    published articles just before and just after each of them."""
+    published = Article.objects.published()
+    before = published.filter(published_at__lt=models.OuterRef("published_at")).order_by(
+        "-published_at", "-id"
+    )
+    after = published.filter(published_at__gt=models.OuterRef("published_at")).order_by("published_at", "id")
+    sides = Article.objects.filter(pk__in=article_ids, published_at__isnull=False).annotate(
+        before=models.Subquery(before.values("pk")[:1]), after=models.Subquery(after.values("pk")[:1])
+    )
+    around = {pk for pair in sides.values_list("before", "after") for pk in pair if pk is not None}
+    Article.objects.filter(pk__in=[*article_ids, *around]).update(neighbours_at=None)
 
 
 def refresh_tag_listing(article_ids) -> None:

@@ -1,11 +1,18 @@
 """An article page's neighbours: the previous and next articles, and related ones.
 
 Related articles are the published articles nearest in time that share the
-most tags and categories. Ranking them costs more than the rest of the page
-(two lists of neighbours and a count of shared tags for each), so the
-ranking is stored on the article (``related_ids``) and reused until the
-article's own tags or categories change (``related_from``) or a day has
-passed (``related_at``), which brings in articles published since.
+most tags and categories. Working them out costs more than the rest of the
+page (two lists of neighbours and a count of shared tags for each), so the
+result, previous and next included, is stored on the article
+(``neighbours``) and reused until the article's own tags or categories
+change (``neighbours_from``) or a day has passed (``neighbours_at``), which
+brings in articles published since. A view then reads the three kinds of
+link in one query.
+
+Previous and next must never be stale: whenever an article goes live, is
+taken down or moves in time, ``forget_neighbours_of()`` (called from
+``refresh_live_copies()``) clears what the articles on either side of it
+stored, and theirs are worked out again on their next view.
 """
 
 import hashlib
@@ -26,7 +33,7 @@ RELATED_ARTICLES = 4
 # side: ranking the whole archive by shared tags would read every article's
 # tags on every article page.
 RELATED_NEIGHBOURHOOD = 100
-RANKING_KEPT_FOR = timedelta(days=1)
+KEPT_FOR = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -43,22 +50,43 @@ class Link:
 
 def around(article, furniture):
     """(previous, next, related) for ``article``'s page; ``furniture`` holds its tags and categories."""
-    ranked_for = ranking_key(furniture)
-    fresh = article.related_at is not None and timezone.now() - article.related_at < RANKING_KEPT_FOR
-    if fresh and article.related_from == ranked_for:
-        earlier, later = nearest_in_time(article, 1)
-        return _first(earlier), _first(later), stored_related(article.related_ids or [])
+    worked_out_for = ranking_key(furniture)
+    stored = article.neighbours
+    fresh = article.neighbours_at is not None and timezone.now() - article.neighbours_at < KEPT_FOR
+    if stored and fresh and article.neighbours_from == worked_out_for:
+        return _stored(stored)
     earlier, later = nearest_in_time(article, RELATED_NEIGHBOURHOOD)
+    previous, following = _first(earlier), _first(later)
     related = rank_related(furniture, among=[near.pk for near in earlier + later])
     # Not through save(): no version or updated_at change for what only speeds up the page.
     Article.objects.filter(pk=article.pk).update(
-        related_ids=[link.pk for link in related], related_from=ranked_for, related_at=Now()
+        neighbours={
+            "previous": previous and previous.pk,
+            "next": following and following.pk,
+            "related": [link.pk for link in related],
+        },
+        neighbours_from=worked_out_for,
+        neighbours_at=Now(),
     )
-    return _first(earlier), _first(later), related
+    return previous, following, related
+
+
+def _stored(stored):
+    """(previous, next, related) from what ``around()`` stored, still published, in one query."""
+    wanted = [stored["previous"], stored["next"], *stored["related"]]
+    found = {
+        link.pk: link
+        for link in _links(Article.objects.published().filter(pk__in=[pk for pk in wanted if pk]))
+    }
+    return (
+        found.get(stored["previous"]),
+        found.get(stored["next"]),
+        [found[pk] for pk in stored["related"] if pk in found],
+    )
 
 
 def ranking_key(furniture) -> str:
-    """What a stored ranking was made for: the article's own tags and categories."""
+    """What stored neighbours were worked out for: the article's own tags and categories."""
     tags, categories = sorted(furniture.tag_ids), sorted(furniture.category_ids)
     return hashlib.sha256(f"{tags}{categories}".encode()).hexdigest()
 
@@ -78,14 +106,6 @@ def nearest_in_time(article, count):
     earlier = published.filter(published_at__lt=article.published_at).order_by("-published_at", "-id")
     later = published.filter(published_at__gt=article.published_at).order_by("published_at", "id")
     return _links(earlier[:count]), _links(later[:count])
-
-
-def stored_related(ids):
-    """The stored ranking's articles still published, in its order."""
-    if not ids:
-        return []
-    found = {link.pk: link for link in _links(Article.objects.published().filter(pk__in=ids))}
-    return [found[pk] for pk in ids if pk in found]
 
 
 def rank_related(furniture, *, among):

@@ -8,6 +8,7 @@ from django.db.models import (
     OuterRef,
     Subquery,
 )
+from django.db.models.functions import Now
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -30,7 +31,7 @@ from .models import (
     public_tags,
 )
 from .pagination import OpenEndedPaginator
-from .related import around
+from .related import Link, around
 
 # A card shows neither the body nor the search columns, and they are most of
 # an article's bytes (about 40 KB for 6,000 characters): lists leave them unread.
@@ -41,7 +42,7 @@ NOT_ON_CARDS = (
     "rendered_html",
     "rendered_toc",
     "rendered_from",
-    "related_ids",
+    "neighbours",
 )
 MAX_PAGE_NUMBER = 1_000_000
 
@@ -113,16 +114,23 @@ class HomeView(ArticleListView):
 
 
 def featured_by_category():
-    """(category, its newest published article) for every category that has one: two queries."""
+    """(category, a link to its newest live article) for every category that has one, in one query."""
     newest = (
-        Article.objects.published()
-        .filter(categories=OuterRef("pk"))
-        .order_by("-published_at", "-id")
-        .values("pk")[:1]
+        CategoryListing.objects.filter(category=OuterRef("pk"), live_since__lte=Now())
+        # The listing only narrows: the article itself must be live.
+        .filter(article__status=Article.Status.PUBLISHED, article__published_at__lte=Now())
+        .order_by("-live_since", "-article_id")
     )
-    categories = list(Category.objects.annotate(newest_id=Subquery(newest)).filter(newest_id__isnull=False))
-    articles = Article.objects.defer(*NOT_ON_CARDS).in_bulk([category.newest_id for category in categories])
-    return [(category, articles[category.newest_id]) for category in categories]
+    categories = Category.objects.annotate(
+        **{
+            f"newest_{field}": Subquery(newest.values(f"article__{field}")[:1])
+            for field in ("id", "title", "slug")
+        }
+    ).filter(newest_id__isnull=False)
+    return [
+        (category, Link(category.newest_id, category.newest_title, category.newest_slug))
+        for category in categories
+    ]
 
 
 class ArticleDetailView(DetailView):
@@ -296,7 +304,7 @@ class SearchView(ArticleListView):
         "rendered_html",
         "rendered_toc",
         "rendered_from",
-        "related_ids",
+        "neighbours",
         "card_html",
     )
 

@@ -12,17 +12,17 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='article',
-            name='related_at',
+            name='neighbours_at',
             field=models.DateTimeField(editable=False, null=True),
         ),
         migrations.AddField(
             model_name='article',
-            name='related_from',
+            name='neighbours_from',
             field=models.CharField(blank=True, db_default='', editable=False, max_length=64),
         ),
         migrations.AddField(
             model_name='article',
-            name='related_ids',
+            name='neighbours',
             field=models.JSONField(editable=False, null=True),
         ),
     ]

@@ -105,6 +105,8 @@ def test_a_stale_copy_never_shows_an_article_that_is_not_live(author, category, 
     assert listed(client, category) == [] and listed(client, author) == []
     for subject in (category, author):
         assert "極秘" not in client.get(subject.get_absolute_url()).content.decode()
+    cache.clear()
+    assert client.get(reverse("articles:home")).context["featured"] == []  # nor among the featured
 
 
 def test_an_article_live_later_than_now_is_not_listed_yet(author, category, client):

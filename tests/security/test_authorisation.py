@@ -20,7 +20,7 @@ from django.utils import timezone
 from PIL import Image
 from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, refresh_live_copies
 from editorial import previews, revisions
 from editorial.models import ImportedSource
 from tests.editorial.admin_forms import change_form_data
@@ -664,6 +664,7 @@ def test_a_tag_used_only_by_articles_not_live_is_a_404(kind, users, public_world
             assert response.status_code == 404, (url, role)
             assert "未公開の極秘記事" not in response.content.decode()
     Article.objects.filter(pk=hidden.pk).update(status=S.PUBLISHED, published_at=public_world["now"])
+    refresh_live_copies([hidden.pk])  # as the scheduler's batch publish does after its update
     assert [client_for(None).get(url).status_code for url in addresses] == [200, 200, 200]
 
 
