@@ -281,6 +281,9 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 0), "quality": 85}
 TAGGIT_CASE_INSENSITIVE = True
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+# A search statement running longer is cancelled and the reader told so: a phrase of
+# common characters that almost never occurs can take seconds (docs/search.md).
+SEARCH_TIME_LIMIT_MS = env.int("SEARCH_TIME_LIMIT_MS", default=1000)
 FEED_ITEMS = env.int("FEED_ITEMS", default=30)
 # Feeds carry the whole sanitised article, or only its excerpt.
 FEED_FULL_TEXT = env.bool("FEED_FULL_TEXT", default=False)

@@ -17,6 +17,7 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
+import psycopg.errors
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Value, When
@@ -166,6 +167,18 @@ def find(articles, query: str, *, cap: int, page_end: int) -> Found:
     if len(newest) >= page_end:  # the guess was half right: the page is among the newest
         return Found(wanted, articles.filter(pk__in=newest), walk=False)
     return Found(wanted, search(articles, query, common=True), walk=True)
+
+
+def limit_time(milliseconds: int) -> None:
+    """Until the transaction ends, have PostgreSQL cancel any search statement running longer."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
+
+
+def ran_out_of_time(error) -> bool:
+    """Whether ``error`` is PostgreSQL cancelling a statement at the limit of :func:`limit_time`."""
+    return isinstance(error.__cause__, psycopg.errors.QueryCanceled)
 
 
 def walk_the_date_index() -> None:

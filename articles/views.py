@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import (
     Max,
     OuterRef,
@@ -317,15 +317,26 @@ class SearchView(ArticleListView):
 
     def get(self, request, *args, **kwargs):
         self.query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
-        found = search.find(
-            super().get_queryset(), self.query, cap=SEARCH_COUNT_CAP, page_end=self.page_end()
-        )
-        self.result_count, self.found = found.count, found.articles
-        if not found.walk:
-            return super().get(request, *args, **kwargs)
-        with transaction.atomic(savepoint=False):  # the scope of walk_the_date_index()
-            search.walk_the_date_index()
-            return super().get(request, *args, **kwargs)
+        self.cut_short = False
+        try:
+            # The scope of the time limit and of walk_the_date_index(); the page's results
+            # are read inside it (get_context_data), before the template is rendered.
+            with transaction.atomic(savepoint=False):
+                search.limit_time(settings.SEARCH_TIME_LIMIT_MS)
+                found = search.find(
+                    super().get_queryset(), self.query, cap=SEARCH_COUNT_CAP, page_end=self.page_end()
+                )
+                self.result_count, self.found = found.count, found.articles
+                if found.walk:
+                    search.walk_the_date_index()
+                return super().get(request, *args, **kwargs)
+        except OperationalError as error:
+            if not search.ran_out_of_time(error):
+                raise
+        # A phrase of common characters that almost never occurs makes the index re-check
+        # tens of thousands of articles; past the limit the reader is told, not kept waiting.
+        self.cut_short, self.result_count, self.found = True, 0, Article.objects.none()
+        return super().get(request, *args, **kwargs)
 
     def page_end(self) -> int:
         """How many results the requested page needs counted from the first, one beyond it
@@ -340,6 +351,11 @@ class SearchView(ArticleListView):
         context["query"] = printable(self.query)
         context["terms"] = search.terms_of(self.query)
         context["query_notes"] = search.query_notes(self.query)
+        if self.cut_short:
+            context["query_notes"].append(
+                "この言葉の検索は時間がかかりすぎるため、途中でやめました。"
+                "もっと短い言葉か、別の言い方でお試しください。"
+            )
         context["result_count"] = self.result_count
         context["result_count_cap"] = SEARCH_COUNT_CAP
         context["results"] = [

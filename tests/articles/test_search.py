@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -263,7 +264,8 @@ def test_common_query_asks_the_database_twice(client, author, small_pages):
     statistics_say_common("ai", "チッ", "ップ")
     with CaptureQueriesContext(connection) as queries:
         assert found(client, "AI チップ")
-    assert len(queries) == 2  # the probe and the page; no count through the bigram index
+    # The time limit, the probe and the page; no count through the bigram index.
+    assert len(queries) == 3
 
 
 def test_common_guess_with_a_page_but_no_more_than_the_cap_says_the_exact_count(client, author, small_pages):
@@ -287,7 +289,33 @@ def test_the_probe_reads_no_further_than_it_is_told(author):
 def test_up_to_the_cap_the_search_runs_once_and_no_results_need_no_page_query(client, corpus):
     with CaptureQueriesContext(connection) as queries:
         assert found(client, "AI チップ") == {"AIチップの需要"}
-    assert [" @@ " in query["sql"] for query in queries.captured_queries] == [True, False]
+    # The time limit, the search, the page.
+    assert [" @@ " in query["sql"] for query in queries.captured_queries] == [False, True, False]
     with CaptureQueriesContext(connection) as queries:
         assert found(client, "量子もつれ") == set()
-    assert len(queries) == 1
+    assert len(queries) == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the view's transaction is the outermost, as in production
+def test_a_search_running_past_the_time_limit_is_cut_short_and_the_reader_told(
+    client, published_article, settings, monkeypatch
+):
+    settings.SEARCH_TIME_LIMIT_MS = 50
+
+    def slow_find(*args, **kwargs):
+        with connection.cursor() as cursor:  # a statement PostgreSQL itself must cancel
+            cursor.execute("SELECT pg_sleep(2)")
+        raise AssertionError("the time limit did not cancel the statement")
+
+    monkeypatch.setattr(search, "find", slow_find)
+    started = time.monotonic()
+    response = client.get(reverse("articles:search"), {"q": "推論"})
+    assert time.monotonic() - started < 1.5  # cancelled at the limit, not after the 2 s sleep
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "時間がかかりすぎるため、途中でやめました" in page
+    assert "0 件" in page
+    # The cancelled transaction was rolled back: the connection serves the next request.
+    monkeypatch.undo()
+    settings.SEARCH_TIME_LIMIT_MS = 1000
+    assert client.get(published_article.get_absolute_url()).status_code == 200
