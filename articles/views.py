@@ -106,6 +106,9 @@ class ArticleListView(ListView):
 class HomeView(ArticleListView):
     """The latest articles, and on the first page the newest of each category."""
 
+    def get_queryset(self):
+        return pages_cut_from_the_date_index(super().get_queryset())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
@@ -114,23 +117,17 @@ class HomeView(ArticleListView):
 
 
 def featured_by_category():
-    """(category, a link to its newest live article) for every category that has one, in one query."""
+    """(category, a link to its newest live article) for every category that has one: two small queries."""
     newest = (
         CategoryListing.objects.filter(category=OuterRef("pk"), live_since__lte=Now())
-        # The listing only narrows: the article itself must be live.
-        .filter(article__status=Article.Status.PUBLISHED, article__published_at__lte=Now())
         .order_by("-live_since", "-article_id")
+        .values("article_id")[:1]
     )
-    categories = Category.objects.annotate(
-        **{
-            f"newest_{field}": Subquery(newest.values(f"article__{field}")[:1])
-            for field in ("id", "title", "slug")
-        }
-    ).filter(newest_id__isnull=False)
-    return [
-        (category, Link(category.newest_id, category.newest_title, category.newest_slug))
-        for category in categories
-    ]
+    categories = list(Category.objects.annotate(newest_id=Subquery(newest)).filter(newest_id__isnull=False))
+    # The listing only narrows: the article itself must be live.
+    live = Article.objects.published().filter(pk__in=[category.newest_id for category in categories])
+    links = {link.pk: link for link in (Link(*row) for row in live.values_list("pk", "title", "slug"))}
+    return [(category, links[category.newest_id]) for category in categories if category.newest_id in links]
 
 
 class ArticleDetailView(DetailView):
@@ -236,6 +233,16 @@ class _ListedNewestFirst:
         return self.articles.filter(pk__in=self.article_ids[window])
 
 
+def pages_cut_from_the_date_index(articles):
+    """``articles`` (published, newest first) with each page's window cut from the ids alone.
+
+    The window's ids come from the index (status, published_at, id) without
+    reading a row, so page 200 skips 3,980 index entries instead of fetching
+    3,980 articles to throw away; the page's 20 are then read by id.
+    """
+    return _ListedNewestFirst(articles, articles.values("pk"))
+
+
 class CategoryView(_FilteredListView):
     model = Category
     feed_prefix = "category"
@@ -275,7 +282,9 @@ class ArchiveView(ArticleListView):
                 "その年月のアーカイブはありません。年は 2000〜2100、月は 1〜12 で指定してください。"
             )
         articles = super().get_queryset().filter(published_at__year=self.year)
-        return articles.filter(published_at__month=self.month) if self.month else articles
+        return pages_cut_from_the_date_index(
+            articles.filter(published_at__month=self.month) if self.month else articles
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

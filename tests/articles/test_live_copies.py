@@ -208,3 +208,26 @@ def test_every_page_of_a_tag_matches_the_articles_own_order(author, settings, cl
         assert response.status_code == 200
         pages += [article.pk for article in response.context["articles"]]
     assert pages == expected
+
+
+def test_every_page_of_home_and_an_archive_matches_the_articles_own_order(author, settings, client):
+    """Their pages are cut from the date index's ids alone, ties broken by id as the articles are."""
+    settings.ARTICLES_PER_PAGE = 4
+    now = timezone.now().replace(month=6, day=15)
+    articles = make_scheduled_articles(11, at=now - timedelta(days=1), author=author)
+    for number, article in enumerate(articles):
+        Article.objects.filter(pk=article.pk).update(
+            status=S.PUBLISHED, published_at=now - timedelta(hours=number - number % 3)
+        )
+    make_article(title="下書き", authors=[author])  # never in the list
+    expected = list(Article.objects.published().order_by("-published_at", "-id").values_list("pk", flat=True))
+    assert len(expected) == 11
+    for url in (reverse("articles:home"), reverse("articles:archive_year", kwargs={"year": now.year})):
+        pages = []
+        for number in (1, 2, 3):
+            cache.clear()
+            response = client.get(url, {"page": number})
+            assert response.status_code == 200, url
+            pages += [article.pk for article in response.context["articles"]]
+        assert pages == expected, url
+        assert client.get(url, {"page": 4}).status_code == 404
