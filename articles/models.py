@@ -69,6 +69,11 @@ class Category(models.Model):
     slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=True)
     description = models.TextField("説明", blank=True)
     position = models.PositiveSmallIntegerField("表示順", default=0, help_text="小さいほど先に表示されます。")
+    # Its newest live article, for the home page's featured list: a copy kept by
+    # refresh_live_copies() (see CategoryListing), checked to be live when read.
+    newest_article = models.ForeignKey(
+        "Article", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "カテゴリー"
@@ -352,8 +357,24 @@ def refresh_live_copies(article_ids) -> None:
             "pk", "categories", "published_at"
         )
     )
+    # The categories these articles are in now, or were the newest of before.
+    refresh_newest_articles(
+        Category.objects.filter(models.Q(articles__in=article_ids) | models.Q(newest_article__in=article_ids))
+    )
     went_live = live.filter(pk=models.OuterRef("article_id")).values("published_at")[:1]
     ArticleAuthor.objects.filter(article_id__in=article_ids).update(live_since=models.Subquery(went_live))
+
+
+def refresh_newest_articles(categories) -> None:
+    """Work out ``Category.newest_article`` again for ``categories`` (a queryset), from the listing."""
+    newest = (
+        CategoryListing.objects.filter(category=models.OuterRef("pk"), live_since__lte=Now())
+        .order_by("-live_since", "-article_id")
+        .values("article_id")[:1]
+    )
+    Category.objects.filter(pk__in=list(categories.values_list("pk", flat=True))).update(
+        newest_article=models.Subquery(newest)
+    )
 
 
 def forget_neighbours_of(article_ids) -> None:

@@ -19,6 +19,7 @@ from .models import (
     Category,
     CategoryListing,
     refresh_live_copies,
+    refresh_newest_articles,
     refresh_tag_listing,
 )
 
@@ -34,6 +35,7 @@ def article_categories_changed(sender, instance, action, reverse, pk_set, **kwar
         forget_cards(Article.objects.filter(pk=instance.pk))
     elif action == "post_clear":
         CategoryListing.objects.filter(category=instance).delete()
+        refresh_newest_articles(Category.objects.filter(pk=instance.pk))
     else:
         refresh_live_copies(pk_set)
         forget_cards(Article.objects.filter(pk__in=pk_set))
@@ -63,3 +65,9 @@ def article_tag_changed(sender, instance, **kwargs):
     # deletes the links one by one, and so does its admin's tag merge.
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
         refresh_tag_listing([instance.object_id])
+
+
+@receiver(post_delete, sender=Article)
+def article_deleted(sender, instance, **kwargs):
+    # A category whose newest article this was now points at nothing (SET_NULL).
+    refresh_newest_articles(Category.objects.filter(newest_article__isnull=True))

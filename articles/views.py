@@ -5,8 +5,6 @@ from django.core.paginator import EmptyPage
 from django.db import OperationalError, transaction
 from django.db.models import (
     Max,
-    OuterRef,
-    Subquery,
 )
 from django.db.models.functions import Now
 from django.http import Http404, HttpResponse
@@ -31,7 +29,7 @@ from .models import (
     public_tags,
 )
 from .pagination import OpenEndedPaginator
-from .related import Link, around
+from .related import around
 
 # A card shows neither the body nor the search columns, and they are most of
 # an article's bytes (about 40 KB for 6,000 characters): lists leave them unread.
@@ -117,17 +115,14 @@ class HomeView(ArticleListView):
 
 
 def featured_by_category():
-    """(category, a link to its newest live article) for every category that has one: two small queries."""
-    newest = (
-        CategoryListing.objects.filter(category=OuterRef("pk"), live_since__lte=Now())
-        .order_by("-live_since", "-article_id")
-        .values("article_id")[:1]
+    """(category, its newest live article) for every category that has one, in one query."""
+    categories = (
+        Category.objects.select_related("newest_article")
+        # The copy only points: the article itself must be live.
+        .filter(newest_article__status=Article.Status.PUBLISHED, newest_article__published_at__lte=Now())
+        .only("name", "slug", "position", "newest_article__title", "newest_article__slug")
     )
-    categories = list(Category.objects.annotate(newest_id=Subquery(newest)).filter(newest_id__isnull=False))
-    # The listing only narrows: the article itself must be live.
-    live = Article.objects.published().filter(pk__in=[category.newest_id for category in categories])
-    links = {link.pk: link for link in (Link(*row) for row in live.values_list("pk", "title", "slug"))}
-    return [(category, links[category.newest_id]) for category in categories if category.newest_id in links]
+    return [(category, category.newest_article) for category in categories]
 
 
 class ArticleDetailView(DetailView):

@@ -231,3 +231,40 @@ def test_every_page_of_home_and_an_archive_matches_the_articles_own_order(author
             pages += [article.pk for article in response.context["articles"]]
         assert pages == expected, url
         assert client.get(url, {"page": 4}).status_code == 404
+
+
+def featured(client):
+    cache.clear()
+    return [
+        (category.slug, article.title)
+        for category, article in client.get(reverse("articles:home")).context["featured"]
+    ]
+
+
+def test_the_featured_newest_article_of_each_category_follows_every_change(author, editor, client):
+    markets, tech = make_category(name="マーケット", slug="markets"), make_category(name="技術", slug="tech")
+    older = make_article(
+        title="古い記事",
+        authors=[author],
+        categories=[markets],
+        published=True,
+        published_at=timezone.now() - timedelta(days=2),
+    )
+    newer = make_article(title="新しい記事", authors=[author], categories=[markets], published=True)
+    assert featured(client) == [("markets", "新しい記事")]
+    workflow.archive(newer, by=editor)
+    assert featured(client) == [("markets", "古い記事")]
+    older.categories.set([tech])  # what the admin's form does
+    assert featured(client) == [("tech", "古い記事")]
+    tech.articles.clear()
+    assert featured(client) == []
+    older.categories.add(markets)
+    assert featured(client) == [("markets", "古い記事")]
+    older.delete()
+    assert featured(client) == []
+    due = make_scheduled_articles(1, at=timezone.now() - timedelta(minutes=1), author=author, category=tech)[
+        0
+    ]
+    assert scheduling.publish_due() == 1
+    due.refresh_from_db()
+    assert featured(client) == [("tech", due.title)]
