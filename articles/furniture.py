@@ -3,6 +3,10 @@
 Read in one query, a UNION of three small selects: fetched as three
 prefetches they were the slowest part of the page (each query costs about
 as much Python as SQL, and these are tiny), more than the article itself.
+The page then keeps them on the article (``Article.furniture``) and reads
+them with the article; the signal handlers in articles/signals.py forget
+them whenever an author, category or tag it shows, or a link to one,
+changes (``forget_furniture()``).
 """
 
 from dataclasses import dataclass
@@ -19,6 +23,27 @@ class Furniture:
     authors: list[Author]
     categories: list[Category]
     tags: list[Tag]
+
+    def to_stored(self):
+        return {
+            "authors": [[a.pk, a.name, a.slug, a.is_team] for a in self.authors],
+            "categories": [[c.pk, c.name, c.slug, c.position] for c in self.categories],
+            "tags": [[t.pk, t.name, t.slug] for t in self.tags],
+        }
+
+    @classmethod
+    def from_stored(cls, stored):
+        return cls(
+            authors=[
+                Author(pk=pk, name=name, slug=slug, is_team=team)
+                for pk, name, slug, team in stored["authors"]
+            ],
+            categories=[
+                Category(pk=pk, name=name, slug=slug, position=position)
+                for pk, name, slug, position in stored["categories"]
+            ],
+            tags=[Tag(pk=pk, name=name, slug=slug) for pk, name, slug in stored["tags"]],
+        )
 
     @property
     def tag_ids(self):
@@ -88,3 +113,18 @@ def furniture_of(article) -> Furniture:
             for row in of("tag", lambda row: row["name"])
         ],
     )
+
+
+def furniture_for_page(article) -> Furniture:
+    """``article``'s furniture as stored on it, read and stored first if missing."""
+    if article.furniture is not None:
+        return Furniture.from_stored(article.furniture)
+    furniture = furniture_of(article)
+    # Not through save(): no version or updated_at change for what only speeds up the page.
+    Article.objects.filter(pk=article.pk).update(furniture=furniture.to_stored())
+    return furniture
+
+
+def forget_furniture(articles) -> None:
+    """Have the furniture of ``articles`` (a queryset) read again on their next page view."""
+    articles.filter(furniture__isnull=False).update(furniture=None)

@@ -191,6 +191,8 @@ class Article(models.Model):
     neighbours = models.JSONField(editable=False, null=True)
     neighbours_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
     neighbours_at = models.DateTimeField(editable=False, null=True)
+    # Its authors, categories and tags as its page shows them (see articles/furniture.py).
+    furniture = models.JSONField(editable=False, null=True)
     # The HTML of its card on lists, and what it was made from (see articles/cards.py).
     card_html = models.TextField(editable=False, blank=True, default="", db_default="")
     card_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")

@@ -2,16 +2,18 @@
 
 Connected in ArticlesConfig.ready(). Two kinds of copies are kept: when an
 article went live, beside its categories (CategoryListing), tags
-(TagListing) and authors (ArticleAuthor.live_since), and each article's
-stored card, which shows the names of its authors and categories.
+(TagListing) and authors (ArticleAuthor.live_since); and what shows the
+names of an article's authors, categories and tags: its stored card (authors
+and categories) and its page's stored furniture (all three).
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from .cards import forget_cards
+from .furniture import forget_furniture
 from .models import (
     Article,
     ArticleAuthor,
@@ -24,38 +26,49 @@ from .models import (
 )
 
 
+def forget_shown(articles) -> None:
+    """Forget what shows the names of ``articles``' authors, categories and tags."""
+    forget_cards(articles)
+    forget_furniture(articles)
+
+
+def tagged_with(tag):
+    links = TaggedItem.objects.filter(tag=tag, content_type=ContentType.objects.get_for_model(Article))
+    return Article.objects.filter(pk__in=links.values("object_id"))
+
+
 @receiver(m2m_changed, sender=Article.categories.through)
 def article_categories_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action == "pre_clear" and reverse:  # category.articles.clear(): its articles, before they go
-        forget_cards(Article.objects.filter(categories=instance))
+        forget_shown(Article.objects.filter(categories=instance))
     if not action.startswith("post_"):
         return
     if not reverse:
         refresh_live_copies([instance.pk])
-        forget_cards(Article.objects.filter(pk=instance.pk))
+        forget_shown(Article.objects.filter(pk=instance.pk))
     elif action == "post_clear":
         CategoryListing.objects.filter(category=instance).delete()
         refresh_newest_articles(Category.objects.filter(pk=instance.pk))
     else:
         refresh_live_copies(pk_set)
-        forget_cards(Article.objects.filter(pk__in=pk_set))
+        forget_shown(Article.objects.filter(pk__in=pk_set))
 
 
 @receiver(post_save, sender=ArticleAuthor)
 @receiver(post_delete, sender=ArticleAuthor)
 def article_author_changed(sender, instance, **kwargs):
-    forget_cards(Article.objects.filter(pk=instance.article_id))
+    forget_shown(Article.objects.filter(pk=instance.article_id))
 
 
 @receiver(post_save, sender=Category)
 @receiver(pre_delete, sender=Category)
 def category_changed(sender, instance, **kwargs):
-    forget_cards(Article.objects.filter(categories=instance))
+    forget_shown(Article.objects.filter(categories=instance))
 
 
 @receiver(post_save, sender=Author)
 def author_changed(sender, instance, **kwargs):
-    forget_cards(Article.objects.filter(authors=instance))
+    forget_shown(Article.objects.filter(authors=instance))
 
 
 @receiver(post_save, sender=TaggedItem)
@@ -65,6 +78,13 @@ def article_tag_changed(sender, instance, **kwargs):
     # deletes the links one by one, and so does its admin's tag merge.
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
         refresh_tag_listing([instance.object_id])
+        forget_furniture(Article.objects.filter(pk=instance.object_id))
+
+
+@receiver(post_save, sender=Tag)
+@receiver(pre_delete, sender=Tag)
+def tag_changed(sender, instance, **kwargs):
+    forget_furniture(tagged_with(instance))
 
 
 @receiver(post_delete, sender=Article)

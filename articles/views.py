@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from . import search
 from .cards import rendered_cards
-from .furniture import furniture_of
+from .furniture import furniture_for_page
 from .models import (
     Article,
     ArticleAuthor,
@@ -41,6 +41,7 @@ NOT_ON_CARDS = (
     "rendered_toc",
     "rendered_from",
     "neighbours",
+    "furniture",
 )
 MAX_PAGE_NUMBER = 1_000_000
 
@@ -142,7 +143,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["furniture"] = furniture = furniture_of(article)
+        context["furniture"] = furniture = furniture_for_page(article)
         context["structured_data"] = news_article_json_ld(self.request, article, furniture)
         context.update(
             zip(
@@ -310,6 +311,7 @@ class SearchView(ArticleListView):
         "rendered_from",
         "neighbours",
         "card_html",
+        "furniture",
     )
 
     def articles(self):

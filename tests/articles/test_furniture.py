@@ -1,9 +1,11 @@
 """An article page's authors, categories and tags, read in one query."""
 
 import pytest
+from django.core.cache import cache
+from taggit.models import Tag
 
 from articles.furniture import furniture_of
-from articles.models import ArticleAuthor
+from articles.models import Article, ArticleAuthor
 from tests.factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +40,43 @@ def test_only_this_articles_links_are_read(author, category):
     furniture = furniture_of(mine)
     assert [a.name for a in furniture.authors] == [author.name]
     assert [t.name for t in furniture.tags] == ["AI"]
+
+
+def page_furniture(client, article):
+    cache.clear()  # this is about the stored furniture, not the page cache
+    furniture = client.get(article.get_absolute_url()).context["furniture"]
+    return (
+        [a.name for a in furniture.authors],
+        [c.name for c in furniture.categories],
+        [t.name for t in furniture.tags],
+    )
+
+
+def test_the_page_stores_its_furniture_and_every_change_to_it_reaches_the_page(author, category, client):
+    article = make_article(title="家具", authors=[author], categories=[category], tags=["AI"], published=True)
+    assert page_furniture(client, article) == ([author.name], [category.name], ["AI"])
+    assert Article.objects.get(pk=article.pk).furniture is not None
+    author.name = "改名した著者"
+    author.save()
+    assert page_furniture(client, article)[0] == ["改名した著者"]
+    category.name = "改名したカテゴリー"
+    category.save()
+    assert page_furniture(client, article)[1] == ["改名したカテゴリー"]
+    tag = Tag.objects.get(name="AI")
+    tag.name = "人工知能"
+    tag.save()
+    assert page_furniture(client, article)[2] == ["人工知能"]
+    article.tags.add("半導体")
+    assert page_furniture(client, article)[2] == ["人工知能", "半導体"]
+    article.tags.remove("人工知能")
+    assert page_furniture(client, article)[2] == ["半導体"]
+    guest = make_author(name="寄稿者", slug="guest")
+    ArticleAuthor.objects.create(article=article, author=guest, position=1)
+    assert page_furniture(client, article)[0] == ["改名した著者", "寄稿者"]
+    markets = make_category(name="マーケット", slug="markets")
+    article.categories.set([markets])
+    assert page_furniture(client, article)[1] == ["マーケット"]
+    markets.delete()
+    assert page_furniture(client, article)[1] == []
+    Tag.objects.get(name="半導体").delete()
+    assert page_furniture(client, article)[2] == []

@@ -54,7 +54,7 @@ def test_the_ranking_is_stored_and_reused_without_ranking_again(client, current,
     # until the stored ranking is renewed.
     published("後から公開", days_ago=4, tags=["AI", "半導体"])
     cache.clear()
-    with django_assert_num_queries(3):  # the article, its furniture, its stored links
+    with django_assert_num_queries(2):  # the article with its furniture, its stored links
         response = client.get(current.get_absolute_url())
     assert [link.title for link in response.context["related_articles"]] == ["二つ共通", "一つ共通"]
     with time_machine.travel(timezone.now() + KEPT_FOR + timedelta(minutes=1)):
