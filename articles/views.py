@@ -14,6 +14,7 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
+from taggit.models import Tag
 
 from . import search
 from .cards import rendered_cards
@@ -26,7 +27,6 @@ from .models import (
     CategoryListing,
     TagListing,
     live_article_ids,
-    public_tags,
 )
 from .pagination import OpenEndedPaginator
 from .related import around
@@ -260,12 +260,20 @@ class AuthorView(_FilteredListView):
 
 
 class TagView(_FilteredListView):
-    subjects = staticmethod(public_tags)
+    model = Tag
     feed_prefix = "tag"
     heading_label = "タグ"
 
     def narrow(self, articles):
         return _ListedNewestFirst(articles, live_article_ids(TagListing.objects, "tag", self.subject))
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not paginated[2]:
+            # A tag no live article has may name a story that is not out yet: the same 404
+            # as a tag that does not exist (its first page is the only one that can be empty).
+            raise Http404("ページが見つかりません。")
+        return paginated
 
 
 class ArchiveView(ArticleListView):
