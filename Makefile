@@ -21,10 +21,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-var:
-	mkdir -p var/celery/queue var/celery/control
+# The server-less Celery transport's folders, made even when var/ is already there.
+CELERY_FOLDERS := var/celery/queue var/celery/control
 
-run: $(VENV)/.installed | var
+$(CELERY_FOLDERS):
+	mkdir -p $@
+
+run: $(VENV)/.installed | $(CELERY_FOLDERS)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py bootstrap_local
 	DEBUG=1 PORT=$(PORT) $(BIN)/honcho start -f Procfile
