@@ -233,7 +233,11 @@ class Article(models.Model):
             self.rendered_from = body_digest(self.body)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *DERIVED_FROM_CONTENT}
+        # A new article that is not live has no copies yet (an import adds thousands).
+        new_and_hidden = self._state.adding and self.status != self.Status.PUBLISHED
         super().save(*args, **kwargs)
+        if new_and_hidden:
+            return
         if update_fields is None or {"status", "published_at"} & set(update_fields):
             refresh_live_copies([self.pk])
 

@@ -132,7 +132,13 @@ class ImportedSource(models.Model):
     """Where an imported article came from, so re-importing updates it."""
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="imported_source")
-    source_key = models.CharField("元のファイル名", max_length=255, unique=True)
+    site = models.CharField(
+        "元のサイト",
+        max_length=200,
+        blank=True,
+        help_text="_config.yml の url と baseurl。空欄はサイトなし。",
+    )
+    source_key = models.CharField("元のファイル", max_length=500, help_text="サイトの中でのファイルのパス。")
     layout = models.CharField("Jekyll の layout", max_length=50, default="post")
     permalink = models.CharField(
         "元のURL",
@@ -142,11 +148,22 @@ class ImportedSource(models.Model):
         help_text="Jekyll サイトでのURL。ここへのアクセスは今の記事のURLへ恒久的に転送されます。",
     )
     front_matter = models.JSONField("元の front matter", default=dict, blank=True)
+    original_text = models.TextField("元のファイルの内容", blank=True)
+    digest = models.CharField("元のファイルの指紋", max_length=64, blank=True)
+    problems = models.JSONField(
+        "取り込み時の問題",
+        default=list,
+        blank=True,
+        help_text="変換できなかった Liquid タグや見つからなかった画像など。レビューの確認項目に出ます。",
+    )
     imported_at = models.DateTimeField("最後に取り込んだ日時", auto_now=True)
 
     class Meta:
         verbose_name = "インポート元"
         verbose_name_plural = "インポート元"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "source_key"], name="imported_source_once_per_site")
+        ]
 
     def __str__(self):
-        return self.source_key
+        return f"{self.site}/{self.source_key}" if self.site else self.source_key

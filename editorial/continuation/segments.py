@@ -199,6 +199,15 @@ def choose_path(article, *, leaf: Segment, by) -> AssemblyReport:
     return report
 
 
+def create_segments(article, texts: list[str], *, source=Segment.Source.IMPORT, body: str) -> None:
+    """The segments of a new article whose ``body`` was already assembled from ``texts``."""
+    created = []
+    for text, parent_index in zip(texts, plan_tree(texts), strict=True):
+        parent = created[parent_index] if parent_index is not None else None
+        created.append(Segment.objects.create(article=article, parent=parent, text=text, source=source))
+    SegmentPath.objects.create(article=article, assembled_body=body)
+
+
 def replace_segments(article, texts: list[str], *, by, source=Segment.Source.IMPORT) -> AssemblyReport:
     """Replace all segments with ``texts`` (in the order written), as an import does."""
     with transaction.atomic():

@@ -1,11 +1,17 @@
-"""Reading one Jekyll post file: front matter, body passes, and what is wrong with it."""
+"""Reading one Jekyll post file: front matter, body passes, and what is wrong with it.
 
+Jekyll's own rules are followed (lib/jekyll/document.rb): front matter
+closed by ``---`` or ``...`` and possibly empty, a title made from the file
+name when there is none, dates without an offset in the site's timezone,
+categories from the folders above ``_posts`` and from ``category`` and
+``categories``. A file without front matter is not a post.
+"""
+
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 import yaml
 from django.conf import settings
@@ -15,94 +21,92 @@ from articles.text import slug_candidate
 
 from ..continuation.segments import assemble_texts
 from ..limits import body_too_long
+from .site import DATED_NAME, PlainLoader, SourceFile
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_NAME_LENGTH = 100  # authors, categories and tags
+DEFAULT_AUTHOR = "ALLFORCES編集部"
+# Bump when reading or converting changes, so that files imported before are
+# converted again on the next import instead of being reported unchanged.
+READING_REVISION = 2
 END_MARKER = re.compile(r"^[ \t]*---END---[ \t]*$", re.MULTILINE)
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)(.*)\Z", re.DOTALL)
-_JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>(?:.*?\n)??)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _DATE = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[T ]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?"
-    r"\s*(?P<tz>Z|UTC|[+-]\d{2}:?\d{2})?$"
+    r"\s*(?P<tz>Z|UTC|GMT|JST|[+-]\d{2}(?::?\d{2})?)?$",
+    re.IGNORECASE,
 )
+_NAMED_ZONES = {"Z": UTC, "UTC": UTC, "GMT": UTC, "JST": timezone(timedelta(hours=9))}
 
 
 class PostError(Exception):
     """A file that cannot be imported; the message says why, in Japanese."""
 
 
-class _PlainLoader(yaml.SafeLoader):
-    """SafeLoader without timestamp guessing: dates stay text and are parsed
-    here, with and without times and offsets, as Jekyll allows."""
-
-
-_PlainLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+class NotAPost(Exception):
+    """A file Jekyll itself would not build as a post; the message says why, in Japanese."""
 
 
 @dataclass
 class Post:
-    path: Path
+    source: SourceFile
     title: str
+    slug: str
     date: datetime | None
     categories: list[str]
     tags: list[str]
     authors: list[str]
-    excerpt: str
+    excerpt: str | None  # None: made from the body by Jekyll's excerpt rule
     layout: str
     published: bool
     segments: list[str]
     front_matter: dict = field(default_factory=dict)
-    source_key: str = ""
+    last_modified_at: datetime | None = None
+    original_text: str = ""
+    digest: str = ""
 
     @property
-    def permalink(self) -> str:
-        """The post's URL on the Jekyll site: ``permalink`` from the front matter, or
-        Jekyll's default ``/:categories/:year/:month/:day/:title.html``."""
-        explicit = self.front_matter.get("permalink")
-        if isinstance(explicit, str) and explicit.startswith("/"):
-            return explicit[:500]
-        if self.date is None:
-            return ""
-        match = _JEKYLL_NAME.match(self.path.stem)
-        title = match.group(4) if match else self.path.stem
-        day = self.date.astimezone(TOKYO)
-        parts = [*(category.lower() for category in self.categories), f"{day:%Y}", f"{day:%m}", f"{day:%d}"]
-        return ("/" + "/".join(parts) + f"/{title}.html")[:500]
+    def path(self):
+        return self.source.path
 
     @property
-    def slug_from_name(self) -> str | None:
-        """The slug in a ``YYYY-MM-DD-slug`` file name, made safe for a URL."""
-        match = _JEKYLL_NAME.match(self.path.stem)
-        return slug_candidate(match.group(4), max_length=Article.SLUG_MAX_LENGTH) if match else None
+    def source_key(self) -> str:
+        return self.source.key
+
+    @property
+    def draft(self) -> bool:
+        return self.source.draft
+
+    @property
+    def article_id(self) -> int | None:
+        """The article this file was exported from, if ``export_jekyll`` wrote it."""
+        value = self.front_matter.get("allforces_id")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def parse_date(value, *, where="date") -> datetime:
-    """A Jekyll date: ``YYYY-MM-DD``, with ``HH:MM[:SS]`` and an offset optional
-    (no offset means Tokyo time)."""
+def parse_date(value, *, zone: tzinfo, where="date") -> datetime:
+    """A Jekyll date: ``YYYY-MM-DD``, with ``HH:MM[:SS]`` and an offset optional;
+    without an offset it is a time in the site's ``zone``."""
     text = str(value).strip()
     match = _DATE.match(text)
     if not match:
         raise PostError(f"{where} の形式が正しくありません: {text!r}（例: 2025-10-20 16:41:25 +0900）")
     parts = {key: int(match.group(key) or 0) for key in ("y", "m", "d", "H", "M", "S")}
-    zone = match.group("tz")
-    if zone in ("Z", "UTC"):
-        tzinfo = UTC
-    elif zone:
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
+    label = match.group("tz")
+    if label and label.upper() in _NAMED_ZONES:
+        moment_zone = _NAMED_ZONES[label.upper()]
+    elif label:
+        sign = 1 if label[0] == "+" else -1
+        digits = label[1:].replace(":", "").ljust(4, "0")
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         if offset > timedelta(hours=14) or int(digits[2:]) >= 60:
-            raise PostError(f"{where} のタイムゾーンが正しくありません: {zone}（例: +0900）")
-        tzinfo = timezone(sign * offset)
+            raise PostError(f"{where} のタイムゾーンが正しくありません: {label}（例: +0900）")
+        moment_zone = timezone(sign * offset)
     else:
-        tzinfo = TOKYO
+        moment_zone = zone
     try:
         moment = datetime(
-            parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"], tzinfo=tzinfo
+            parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"], tzinfo=moment_zone
         )
         moment.astimezone(UTC)  # 0001-01-01 in Tokyo is before year 1 in UTC: not storable
     except (ValueError, OverflowError):
@@ -110,32 +114,49 @@ def parse_date(value, *, where="date") -> datetime:
     return moment
 
 
-def _names(value, key) -> list[str]:
-    """Jekyll lists: a YAML list of plain values, or one space-separated string."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        names = value.split()
-    elif isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
-        names = [str(item).strip() for item in value]
-    else:
-        raise PostError(f"{key} はリストか空白区切りの文字列で書いてください。")
-    names = [name for name in names if name]
+def _checked_names(names: list[str], key: str) -> list[str]:
+    names = [name for name in (str(name).strip() for name in names) if name]
     for name in names:
         if len(name) > MAX_NAME_LENGTH:
             raise PostError(f"{key} の「{name[:20]}…」が長すぎます（上限 {MAX_NAME_LENGTH} 文字）。")
-    return names
+    return list(dict.fromkeys(names))
 
 
-def _scalars(meta: dict) -> dict:
-    """The front matter as kept for the record: plain values only (no alias expansion)."""
-    kept = {}
-    for key, value in meta.items():
-        if isinstance(value, str | int | float | bool):
-            kept[str(key)] = str(value)[:1000]
-        elif isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
-            kept[str(key)] = [str(item)[:200] for item in value[:100]]
-    return kept
+def _plural(value, key) -> list:
+    """A plural key (``categories``, ``tags``): a string is split on blanks, a list kept."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, bool):
+        raise PostError(f"{key} はリストか空白区切りの文字列で書いてください。")
+    if isinstance(value, int | float):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str | int | float) or item is None for item in value):
+        return [item for item in value if item is not None]
+    raise PostError(f"{key} はリストか空白区切りの文字列で書いてください。")
+
+
+def _singular(value, key) -> list:
+    """A singular key (``category``, ``tag``): one name, kept whole even with blanks."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return _plural(value, key)
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return [value]
+    raise PostError(f"{key} は文字列で書いてください。")
+
+
+def _json_safe(value):
+    """The front matter as kept with the article: every key, in JSON's types."""
+    if isinstance(value, dict):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    return str(value)
 
 
 def _comparable(line: str) -> str:
@@ -149,22 +170,12 @@ def _drop_repeated_title(text: str, title: str) -> str:
     return text
 
 
-def read_post(path: Path, *, source_key: str | None = None) -> Post:
-    """Parse ``path``; raise PostError with the reason if it cannot be imported.
+def titleize(slug: str) -> str:
+    """Jekyll's title for a post without one: each dash-separated word capitalised."""
+    return " ".join(word.capitalize() for word in slug.split("-"))
 
-    ``source_key`` identifies the file on re-import (its path relative to the
-    directory imported); it defaults to the file name.
-    """
-    try:
-        size = path.stat().st_size
-        limit = settings.JEKYLL_MAX_FILE_BYTES
-        if size > limit:
-            raise PostError(f"ファイルが大きすぎます（{size:,} バイト、上限 {limit:,} バイト）。")
-        data = path.read_bytes()
-    except OSError as error:
-        raise PostError(f"ファイルを読めません（{error.strerror or error}）。") from None
-    if not data.strip():
-        raise PostError("ファイルが空です。front matter と本文を書いてから取り込んでください。")
+
+def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostError("UTF-16 で保存されています。UTF-8 で保存し直してから取り込んでください。")
     if b"\x00" in data:
@@ -179,60 +190,143 @@ def read_post(path: Path, *, source_key: str | None = None) -> Post:
             f"UTF-8 のテキストではありません（{line} 行目、{error.start + 1} バイト目）。"
             "Shift_JIS などで保存されたファイルは、UTF-8 に変換してから取り込んでください。"
         ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        raise PostError("先頭に --- で囲んだ front matter がありません。")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_bytes(source: SourceFile) -> bytes:
     try:
-        meta = yaml.load(match.group(1), Loader=_PlainLoader) or {}
+        size = source.path.stat().st_size
+        limit = settings.JEKYLL_MAX_FILE_BYTES
+        if size > limit:
+            raise PostError(f"ファイルが大きすぎます（{size:,} バイト、上限 {limit:,} バイト）。")
+        return source.path.read_bytes()
+    except OSError as error:
+        raise PostError(f"ファイルを読めません（{error.strerror or error}）。") from None
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    match = _FRONT_MATTER.match(text)
+    if not match and re.match(r"---[ \t]*\n", text):
+        raise PostError("front matter を閉じる行（--- または ...）がありません。")
+    if not match:
+        raise NotAPost("先頭に --- で囲んだ front matter がないため、Jekyll では投稿になりません。")
+    try:
+        meta = yaml.load(match.group("yaml"), Loader=PlainLoader) if match.group("yaml").strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"（front matter の {mark.line + 1} 行目）" if mark else ""
         raise PostError(f"front matter の YAML が正しくありません{where}。") from None
+    if meta is None:
+        meta = {}
     if not isinstance(meta, dict):
         raise PostError("front matter が「項目: 値」の形ではありません。")
+    return meta, text[match.end() :]
 
-    if not isinstance(meta.get("title", ""), str | int | float):
+
+def _authors(meta: dict, source: SourceFile) -> list[str]:
+    site = source.site
+    names = []
+    for key in ("author", "authors"):
+        value = meta.get(key)
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("display_name")
+        if isinstance(value, str) and key == "author":
+            value = [value]
+        names += [site.author_name(str(name)) for name in _plural(value, key)]
+    if not names:
+        site_author = site.config.get("author")
+        if isinstance(site_author, dict):
+            site_author = site_author.get("name")
+        if isinstance(site_author, str) and site_author.strip():
+            names = [site_author.strip()]
+    return _checked_names(names, "author") or [DEFAULT_AUTHOR]
+
+
+def read_post(source: SourceFile) -> Post:
+    """Parse ``source``; raise PostError with the reason if it cannot be imported,
+    or NotAPost if Jekyll would not build it as a post."""
+    if source.skip_reason:
+        raise NotAPost(source.skip_reason)
+    data = _read_bytes(source)
+    if not data.strip():
+        raise PostError("ファイルが空です。front matter と本文を書いてから取り込んでください。")
+    text = _decode(data)
+    if not text.strip():
+        raise PostError("ファイルが空です。front matter と本文を書いてから取り込んでください。")
+    own, body = _front_matter(text)
+    site = source.site
+    meta = {**site.defaults_for(source.key, draft=source.draft), **own}
+
+    dated = DATED_NAME.match(source.path.stem)
+    name_slug = (dated.group(2) if dated else source.path.stem).rstrip(".")
+    slug_value = meta.get("slug")
+    if isinstance(slug_value, str | int) and str(slug_value).strip():
+        slug = str(slug_value).strip()
+    elif dated or source.draft:
+        slug = name_slug
+    else:
+        slug = ""  # a loose file's name is rarely a slug (our pass files are hashes): the title gives it
+
+    title_value = meta.get("title")
+    if title_value is not None and not isinstance(title_value, str | int | float):
         raise PostError("title は文字列で書いてください。")
-    title = str(meta.get("title") or "").strip()
+    title = str(title_value if title_value is not None else "").strip() or titleize(name_slug)
     if not title:
-        raise PostError("title がありません。")
+        raise PostError("title がなく、ファイル名からも作れません。")
     if len(title) > 200:
         raise PostError(f"title が長すぎます（{len(title)} 文字、上限 200 文字）。")
 
+    zone = site.timezone
     if meta.get("date") not in (None, ""):
-        date = parse_date(meta["date"])
-    elif name := _JEKYLL_NAME.match(path.stem):
-        date = parse_date("-".join(name.groups()[:3]), where="ファイル名の日付")
+        date = parse_date(meta["date"], zone=zone)
+    elif dated:
+        year, month, day = dated.group(1).split("-")
+        date = parse_date(f"{int(year):04d}-{month}-{day}", zone=zone, where="ファイル名の日付")
     else:
         date = None
+    modified = meta.get("last_modified_at")
+    last_modified_at = (
+        parse_date(modified, zone=zone, where="last_modified_at") if modified not in (None, "") else None
+    )
 
     published = meta.get("published", True)
     if isinstance(published, str):
         published = published.strip().lower() not in ("false", "no", "off", "0")
 
-    segments = [part.strip("\n") for part in END_MARKER.split(match.group(2))]
+    segments = [part.strip("\n") for part in END_MARKER.split(body)]
     segments = [part for part in segments if part.strip()]
     if segments:
         segments[0] = _drop_repeated_title(segments[0], title)
         segments = [part for part in segments if part.strip()]
-    for text in [*segments, assemble_texts(segments)]:
-        if reason := body_too_long(text):
+    for part in [*segments, assemble_texts(segments)]:
+        if reason := body_too_long(part):
             raise PostError(reason)
 
+    categories = [
+        *source.folder_categories,
+        *_plural(meta.get("categories"), "categories"),
+        *_singular(meta.get("category"), "category"),
+    ]
+    tags = [*_plural(meta.get("tags"), "tags"), *_singular(meta.get("tag"), "tag")]
+    excerpt = next(
+        (str(meta[key]).strip() for key in ("excerpt", "description") if meta.get(key) not in (None, "")),
+        None,
+    )
+    digest = hashlib.sha256(f"{READING_REVISION}\n{site.key}\n".encode() + data).hexdigest()
     return Post(
-        path=path,
+        source=source,
         title=title,
+        slug=slug_candidate(slug or title, max_length=Article.SLUG_MAX_LENGTH),
         date=date,
-        categories=_names(meta.get("categories", meta.get("category")), "categories"),
-        tags=_names(meta.get("tags", meta.get("tag")), "tags"),
-        authors=_names(
-            [meta["author"]] if isinstance(meta.get("author"), str) else meta.get("author"), "author"
-        ),
-        excerpt=str(meta.get("excerpt") or "").strip(),
+        categories=_checked_names(categories, "categories"),
+        tags=_checked_names(tags, "tags"),
+        authors=_authors(meta, source),
+        excerpt=excerpt,
         layout=str(meta.get("layout") or "post")[:50],
-        source_key=(source_key or path.name)[:255],
         published=bool(published),
         segments=segments,
-        front_matter=_scalars(meta),
+        front_matter=_json_safe(own),
+        last_modified_at=last_modified_at,
+        original_text=text,
+        digest=digest,
     )

@@ -7,7 +7,10 @@ from editorial.jekyll.exporter import export_articles
 
 
 class Command(BaseCommand):
-    help = "記事を Jekyll 形式のファイル（YYYY-MM-DD-スラッグ.md）に書き出します。"
+    help = (
+        "記事を Jekyll サイトの形で書き出します。取り込んだ記事は元のパスと front matter のまま、"
+        "ほかは _posts/YYYY-MM-DD-スラッグ.md に。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("outdir", metavar="OUTDIR", help="書き出し先のディレクトリ")
