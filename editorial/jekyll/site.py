@@ -287,8 +287,23 @@ def collect(paths: list[Path]) -> list[SourceFile]:
             site = load_site(path)
             files += site_files(site) if site.is_site else folder_files(path, site)
         elif path.is_file():
-            site = Site(root=path.parent)
-            files.append(SourceFile(path, path.name, site))
+            files.append(_one_file(path))
         else:
             raise SiteError(f"{path}: ファイルもディレクトリも見つかりません。")
     return files
+
+
+def _one_file(path: Path) -> SourceFile:
+    """A file named on its own: read as part of its site when it sits in one (so it is
+    the same post as when the whole site is imported), else as a loose post."""
+    path = path.absolute()
+    folders = [parent for parent in path.parents if parent.name in ("_posts", "_drafts")]
+    if folders:
+        above = folders[-1].parent
+        root = next(
+            (parent for parent in [above, *above.parents] if (parent / "_config.yml").is_file()), above
+        )
+        for source in site_files(load_site(root)):
+            if source.path == path:
+                return source
+    return SourceFile(path, path.name[:KEY_MAX_LENGTH], Site(root=path.parent))

@@ -213,3 +213,15 @@ def test_a_post_costs_a_bounded_number_of_queries(tmp_path):
         assert run(tmp_path)[0]
     assert Article.objects.count() == 20
     assert len(queries) / 20 <= 30, len(queries) / 20
+
+
+def test_a_file_named_alone_is_the_same_post_as_in_its_site(tmp_path):
+    write(tmp_path, "_config.yml", "timezone: UTC\nurl: https://example.com\n")
+    path = post(tmp_path, "blog/_posts/2015-03-01-alone.md", "title: 単独")
+    assert run(tmp_path)[0]
+    post(tmp_path, "blog/_posts/2015-03-01-alone.md", "title: 単独（改）")
+    ok, out, _ = run(path)
+    assert ok and "更新 1 件" in out
+    article = Article.objects.get()
+    assert article.title == "単独（改）" and [c.name for c in article.categories.all()] == ["blog"]
+    assert article.imported_source.site == "https://example.com"
