@@ -21,7 +21,7 @@ from articles.text import slug_candidate
 
 from ..continuation.segments import assemble_texts
 from ..limits import body_too_long
-from .site import DATED_NAME, PlainLoader, SourceFile
+from .site import DATED_NAME, PlainLoader, SourceFile, YamlTimestamp
 
 MAX_NAME_LENGTH = 100  # authors, categories and tags
 DEFAULT_AUTHOR = "ALLFORCES編集部"
@@ -102,6 +102,8 @@ def parse_date(value, *, zone: tzinfo, where="date") -> datetime:
         if offset > timedelta(hours=14) or int(digits[2:]) >= 60:
             raise PostError(f"{where} のタイムゾーンが正しくありません: {label}（例: +0900）")
         moment_zone = timezone(sign * offset)
+    elif isinstance(value, YamlTimestamp):
+        moment_zone = UTC  # as Jekyll's YAML reader has it (see YamlTimestamp)
     else:
         moment_zone = zone
     try:

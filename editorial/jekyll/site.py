@@ -36,10 +36,26 @@ class PlainLoader(yaml.SafeLoader):
     the importer in the site's timezone, as Jekyll does."""
 
 
+class YamlTimestamp(str):
+    """A date written as a plain YAML timestamp with a time (``2015-04-02 23:30:00``).
+
+    Jekyll's YAML reader (SafeYAML) turns one without an offset into that time
+    in UTC, before the site's timezone is ever consulted; a quoted date, or one
+    without seconds, is text and is read in the site's timezone. Posts were
+    dated, and their addresses made, that way, so the importer does the same."""
+
+
+_TIMESTAMP_TAG = "tag:allforces,2026:jekyll-timestamp"
+_TIMESTAMP = re.compile(
+    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$"
+)
 PlainLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+PlainLoader.add_implicit_resolver(_TIMESTAMP_TAG, _TIMESTAMP, list("0123456789"))
+PlainLoader.add_constructor(_TIMESTAMP_TAG, lambda loader, node: YamlTimestamp(loader.construct_scalar(node)))
 
 
 def _load_yaml(path: Path, what: str) -> dict:

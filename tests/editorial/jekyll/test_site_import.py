@@ -225,3 +225,14 @@ def test_a_file_named_alone_is_the_same_post_as_in_its_site(tmp_path):
     article = Article.objects.get()
     assert article.title == "単独（改）" and [c.name for c in article.categories.all()] == ["blog"]
     assert article.imported_source.site == "https://example.com"
+
+
+def test_a_plain_yaml_timestamp_without_offset_is_utc_as_in_jekyll(tmp_path):
+    # SafeYAML reads an unquoted date with seconds as UTC; text dates take the site's zone.
+    post(tmp_path, "_posts/2015-04-02-stamp.md", "title: 秒まで\ndate: 2015-04-02 23:30:00")
+    post(tmp_path, "_posts/2015-04-02-quoted.md", 'title: 引用符\ndate: "2015-04-02 23:30:00"')
+    post(tmp_path, "_posts/2015-04-02-minutes.md", "title: 分まで\ndate: 2015-04-02 23:30")
+    assert run(tmp_path)[0]
+    published = dict(Article.objects.values_list("slug", "published_at"))
+    assert published["stamp"] == datetime(2015, 4, 2, 23, 30, tzinfo=UTC)
+    assert published["quoted"] == published["minutes"] == datetime(2015, 4, 2, 14, 30, tzinfo=UTC)
