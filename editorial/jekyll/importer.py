@@ -7,6 +7,7 @@ does. A post is identified by its site and its path there, never by its slug:
 two posts with the same slug become two articles.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from .site import SourceFile
 
 Status = Article.Status
 EXCERPT_MAX_CHARS = 300
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
 
 
 class Outcome:
@@ -101,7 +103,12 @@ def excerpt_for(post: Post, converted: ConvertedBody) -> str:
         return post.excerpt[:EXCERPT_MAX_CHARS]
     from articles.markdown import render_markdown
 
-    head = converted.body.split(post.source.site.excerpt_separator, 1)[0]
+    separator = post.front_matter.get("excerpt_separator") or post.source.site.excerpt_separator
+    head = converted.body.split(str(separator), 1)[0]
+    # Like Jekyll's excerpt, the head keeps the body's link definitions, so [text][id] still links.
+    definitions = _LINK_DEFINITION.findall(converted.body)
+    if definitions:
+        head += "\n\n" + "\n".join(definitions)
     text = " ".join(plain_text_from_html(render_markdown(head)).split())
     return text[:EXCERPT_MAX_CHARS]
 

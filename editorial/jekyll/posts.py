@@ -36,6 +36,7 @@ _DATE = re.compile(
     r"\s*(?P<tz>Z|UTC|GMT|JST|[+-]\d{2}(?::?\d{2})?)?$",
     re.IGNORECASE,
 )
+_ASCII_BLANKS = re.compile(r"[ \t\n\v\f\r]+")
 _NAMED_ZONES = {"Z": UTC, "UTC": UTC, "GMT": UTC, "JST": timezone(timedelta(hours=9))}
 
 
@@ -129,7 +130,8 @@ def _plural(value, key) -> list:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        return value.split()
+        # Ruby's split: ASCII blanks only, so 「珈琲　おやつ」 (an ideographic space) is one name.
+        return [part for part in _ASCII_BLANKS.split(value) if part]
     if isinstance(value, bool):
         raise PostError(f"{key} はリストか空白区切りの文字列で書いてください。")
     if isinstance(value, int | float):
@@ -309,7 +311,8 @@ def read_post(source: SourceFile) -> Post:
         *_plural(meta.get("categories"), "categories"),
         *_singular(meta.get("category"), "category"),
     ]
-    tags = [*_plural(meta.get("tags"), "tags"), *_singular(meta.get("tag"), "tag")]
+    # Jekyll reads ``tags`` only when there is no ``tag`` (Utils.pluralized_array_from_hash).
+    tags = _singular(meta["tag"], "tag") if meta.get("tag") not in (None, "") else _plural(meta.get("tags"), "tags")
     excerpt = next(
         (str(meta[key]).strip() for key in ("excerpt", "description") if meta.get(key) not in (None, "")),
         None,
