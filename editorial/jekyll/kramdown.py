@@ -13,12 +13,16 @@ import re
 from . import leftovers, regions
 from .liquid import Converted
 
-_ATTRIBUTE = r"""(?:[.#][\w-]+|[\w:-]+=(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^\s"'}]*)|[\w-]+)"""
+# Each attribute must end at a blank or the closing brace, so that a run of
+# letters can be read only one way (no exponential backtracking).
+_ATTRIBUTE = (
+    r"""(?:(?:[.#][\w-]+)+|[\w:-]+=(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^\s"'}]*)|[\w-]+)(?=[\s}])"""
+)
 # An inline attribute list ({: .class #id key="v"}) or an attribute list
 # definition ({:name: .class}); kramdown lets either run over several lines.
 IAL = rf"\{{:(?![:/])(?:[\w-]+:)?\s*(?:{_ATTRIBUTE}\s*)*\}}"
 _IAL = re.compile(IAL)
-_IAL_LINES = re.compile(rf"^[ \t]*(?:{IAL}[ \t]*)+(?:\n|\Z)", re.MULTILINE)
+_IAL_LINES = re.compile(rf"^(?:[ \t]*(?:{IAL}[ \t]*)+(?:\n|\Z))+", re.MULTILINE)
 _TOC = re.compile(r"^[ \t]*\{:[ \t]*toc[ \t]*\}[ \t]*(?:\n|\Z)", re.MULTILINE)
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 _HEADER_ID = re.compile(

@@ -14,26 +14,30 @@ UNCONVERTED_LIQUID = "取り込み時に変換できなかった Liquid"
 UNCONVERTED_KRAMDOWN = "取り込み時に変換できなかった kramdown"
 MISSING_IMAGE = "取り込み時に見つからなかった画像"
 
-MARKER = re.compile(r"<!-- (取り込み時に[^:\n]{1,40}): ([^\n]*?) -->")
+# Inside a marker: anything on the line but "-->", read one way only (a marker
+# pattern that could also span the next marker would backtrack exponentially).
+_INSIDE = r"(?:[^\n-]|-(?!->))*"
+_ANY_MARKER = rf"<!-- 取り込み時に{_INSIDE}-->"
+MARKER = re.compile(rf"<!-- (取り込み時に[^:\n]{{1,40}}): ({_INSIDE}?) -->")
 # A marker at the start of a block would open a raw HTML block in CommonMark
-# and take the rest of its line out of Markdown: such markers go to the end of
-# their line. Container markers (lists, quotes) come first.
+# and take the rest of its line out of Markdown. At the start of a paragraph
+# or list item it gets a line of its own; inside a paragraph, where a line of
+# its own would split it, it goes to the end of its line.
 _LEADING_MARKERS = re.compile(
-    r"^(?P<lead>[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)*)"
-    r"(?P<markers>(?:<!-- 取り込み時に[^\n]*? -->[ \t]*)+)(?P<rest>\S[^\n]*)$",
-    re.MULTILINE,
+    r"(?P<lead>[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)*)"
+    rf"(?P<markers>(?:{_ANY_MARKER}[ \t]*)+)(?P<rest>\S[^\n]*)"
 )
+_MARKERS_ONLY = re.compile(rf"[ \t>]*(?:{_ANY_MARKER}[ \t]*)+")
+_LIST_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]")
 # A marker in a link destination or an attribute value would make the link
 # point at the comment's text: the link becomes its text, the attribute empty,
 # and the marker follows.
 _MARKER_IN_LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
-    r"\((?P<before>[^()\n]*?)(?P<marker><!-- 取り込み時に[^\n]*? -->)(?P<after>[^()\n]*)\)"
+    rf"\((?P<before>[^()\n]*?)(?P<marker>{_ANY_MARKER})(?P<after>[^()\n]*)\)"
 )
-_TAG = re.compile(r"""<[a-zA-Z][\w-]*(?:[^<>"']|"[^"]*"|'[^']*')*>""")
-_MARKER_IN_VALUE = re.compile(
-    r"""(?P<quote>["'])[^"'\n]*?(?P<marker><!-- 取り込み時に[^\n]*? -->)[^"'\n]*?(?P=quote)"""
-)
+_TAG = re.compile(r"""<[a-zA-Z][\w-]*(?=[\s/>])(?:[^<>"']|"[^"]*"|'[^']*')*>""")
+_MARKER_IN_VALUE = re.compile(rf"""(?P<quote>["'])[^"'\n]*?(?P<marker>{_ANY_MARKER})[^"'\n]*?(?P=quote)""")
 
 
 def marker(kind: str, source: str) -> str:
@@ -73,7 +77,19 @@ def tidy(text: str) -> str:
         return text
     text = _move_out_of_links(text)
     text = _move_out_of_attributes(text)
-    return _LEADING_MARKERS.sub(lambda m: f"{m['lead']}{m['rest']} {m['markers'].rstrip()}", text)
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        match = _LEADING_MARKERS.fullmatch(line)
+        if not match:
+            continue
+        lead, markers, rest = match["lead"], match["markers"].rstrip(), match["rest"]
+        previous = lines[number - 1] if number else ""
+        if previous.strip() and not _MARKERS_ONLY.fullmatch(previous):
+            lines[number] = f"{lead}{rest} {markers}"
+        else:
+            continuation = _LIST_MARKER.sub(lambda marker: " " * len(marker.group()), lead)
+            lines[number] = f"{lead}{markers}\n{continuation}{rest}"
+    return "\n".join(lines)
 
 
 def import_findings(blocks: list[str]) -> list[tuple[int, str]]:
@@ -88,7 +104,7 @@ def import_findings(blocks: list[str]) -> list[tuple[int, str]]:
         for match in MARKER.finditer(block):
             kind, source = match.groups()
             if kind == MISSING_IMAGE:
-                if source in body:
+                if source.replace("-‐", "--") in body:
                     findings.append((number, f"画像が見つからないまま残っています: {source}"))
             else:
                 findings.append(

@@ -304,7 +304,7 @@ class _Renderer:
         if self.newline_due:
             self.newline_due = False
             if not piece.startswith("\n"):
-                piece = "\n" + piece
+                piece = "\n" + piece.lstrip(" \t")
         self.out.append(piece)
 
     def line_so_far(self) -> str:
@@ -320,7 +320,7 @@ class _Renderer:
         if sentence not in self.problems:
             self.problems.append(sentence)
 
-    def keep_out(self, token: _Token, reason: str, *, unknown: bool = False) -> None:
+    def keep_out(self, token: _Token, reason: str | None, *, unknown: bool = False) -> None:
         self.marked[0] = True
         self.emit(leftovers.marker(leftovers.UNCONVERTED_LIQUID, token.source))
         name = token.name
@@ -328,9 +328,10 @@ class _Renderer:
             name = name[3:]
         if unknown and name and name not in self.unknown:
             self.unknown.append(name)
-        self.problem(
-            f"「{_short(token.source)}」は変換できないため、読者には見せずに残しました（{reason}）。"
-        )
+        if reason:
+            self.problem(
+                f"「{_short(token.source)}」は変換できないため、読者には見せずに残しました（{reason}）。"
+            )
 
     def rendered(self, nodes: list) -> str:
         saved, saved_due = self.out, self.newline_due
@@ -804,11 +805,11 @@ class _Renderer:
 
     def unevaluated(self, node: _Block) -> None:
         reason = "条件や繰り返しの値が分からないため、中身はすべて残しました"
-        for token, nodes in node.branches:
-            self.keep_out(token, reason)
+        for number, (token, nodes) in enumerate(node.branches):
+            self.keep_out(token, None if number else reason)
             self.render(nodes)
         if node.closing:
-            self.keep_out(node.closing, reason)
+            self.keep_out(node.closing, None)
 
 
 def _truthy(value) -> bool:
