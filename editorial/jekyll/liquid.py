@@ -206,6 +206,10 @@ def _parse(tokens: list[_Token]) -> list:
         index += 1
         if token.kind != "tag" or token.code:
             current.append(token)
+        elif token.name == "raw":
+            current.append(_Bad(token, "対応する {% endraw %} がありません"))
+        elif token.name in ("endraw", "endcomment", "endhighlight"):
+            current.append(_Bad(token, "対応する開始タグがありません"))
         elif token.name == "comment":
             depth, end = 1, index
             while end < len(tokens) and depth:

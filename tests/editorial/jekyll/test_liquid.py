@@ -457,3 +457,10 @@ def test_marker_in_an_html_attribute_empties_it_and_follows_the_tag():
 def test_unknown_liquid_in_math_is_left_as_written():
     text = "$$\\frac{{a}}{b}$$"
     assert run(text).text == text
+
+
+def test_unclosed_raw_is_kept_out_and_the_rest_converted():
+    result = run("{% raw %}{{ page.title }}")
+    assert result.text.endswith("はじめての投稿")
+    assert markers(result.text) == ["{% raw %}"]
+    assert result.unknown_tags == []
