@@ -113,20 +113,21 @@ def _code_spans(text: str, regions: Regions) -> Regions:
         index = 0
         while index < len(runs):
             opening = runs[index]
-            closing = next(
-                (
-                    later
-                    for later in runs[index + 1 :]
-                    if len(later.group()) == len(opening.group())
-                    and not _BLANK_LINE.search(text, opening.end(), later.start())
-                ),
-                None,
-            )
+            # A code span ends in its own paragraph, or it is no code span.
+            blank = _BLANK_LINE.search(text, opening.end(), gap_end)
+            limit = blank.start() if blank else gap_end
+            closing = None
+            for later in range(index + 1, len(runs)):
+                if runs[later].start() >= limit:
+                    break
+                if len(runs[later].group()) == len(opening.group()):
+                    closing = later
+                    break
             if closing is None:
                 index += 1
                 continue
-            found.append((opening.start(), closing.end()))
-            index = runs.index(closing) + 1
+            found.append((opening.start(), runs[closing].end()))
+            index = closing + 1
     return _merge(regions + found)
 
 
