@@ -32,6 +32,7 @@ FORMAT_SUFFIXES = {
     "PNG": ".png",
     "GIF": ".gif",
     "WEBP": ".webp",
+    "AVIF": ".avif",
     "BMP": ".bmp",
     "ICO": ".ico",
 }
