@@ -364,16 +364,12 @@ def _checked_format(data: bytes) -> str:
     return found
 
 
-def store_in_media(path: Path) -> str:
-    """Save the image at ``path`` in the default storage once per content and
-    return its public URL.
-
-    The name is ``imported/<2 hex>/<16 hex>-<name><ext>`` from the SHA-256 of
-    the bytes, so the same picture under two names or in two posts is stored
-    once. Raises ImageRejected when the file is too large, is not an image
-    Pillow can fully decode within its decompression-bomb limit, or is in a
-    format browsers do not show (SVG is refused: it can carry scripts).
-    """
+def read_image(path: Path) -> tuple[bytes, str]:
+    """The bytes of the image at ``path`` and the extension its real format
+    takes; ImageRejected when the file is too large (over what an editor may
+    upload), is not an image Pillow can fully decode within its
+    decompression-bomb limit, or is in a format browsers do not show (SVG is
+    refused: it can carry scripts). A dry run can check images with it."""
     if path.suffix.lower() == ".svg":
         raise ImageRejected("SVG は取り込みません（スクリプトを含められるため）")
     limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
@@ -381,7 +377,18 @@ def store_in_media(path: Path) -> str:
     if size > limit:
         raise ImageRejected(f"ファイルが大きすぎます（{size:,} バイト、上限 {limit:,} バイト）")
     data = path.read_bytes()
-    suffix = FORMAT_SUFFIXES[_checked_format(data)]
+    return data, FORMAT_SUFFIXES[_checked_format(data)]
+
+
+def store_in_media(path: Path) -> str:
+    """Save the image at ``path`` (checked by ``read_image``) in the default
+    storage once per content and return its public URL.
+
+    The name is ``imported/<2 hex>/<16 hex>-<name><ext>`` from the SHA-256 of
+    the bytes, so the same picture under two names or in two posts is stored
+    once.
+    """
+    data, suffix = read_image(path)
     digest = hashlib.sha256(data).hexdigest()
     folder = f"{MEDIA_FOLDER}/{digest[:2]}"
     try:
