@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from .continuation.truncation import is_truncated
+from .jekyll.leftovers import import_findings
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -182,6 +183,10 @@ def review_findings(article) -> list[Finding]:
                     "pseudo_heading", WARNING, "太字だけの段落です。見出し（## など）にしませんか。", number
                 )
             )
+    # What a Jekyll import could not convert stays in the body as a comment until an editor deals with it.
+    findings += [
+        Finding("import_leftover", WARNING, message, number) for number, message in import_findings(blocks)
+    ]
     findings += _duplicates(blocks)
     if blocks and _normalise(blocks[0].lstrip("# ")) == _normalise(article.title):
         findings.append(Finding("title_repeated", WARNING, "本文の最初の行がタイトルの繰り返しです。", 1))

@@ -1,69 +1,135 @@
-"""Turning a Jekyll post's body into the plain Markdown an article keeps.
+"""A post body from a Jekyll site, converted for the CMS in one call.
 
-Each pass is converted on its own (Liquid, then kramdown, then the images
-it refers to), so the passes still stitch as they did in the file.
+The order is Jekyll's: Liquid first (it runs before Markdown, so its output
+may hold kramdown and image paths such as ``{{ site.url }}/assets/a.png``),
+then kramdown (which also takes ``{: width="50%"}`` off images), then the
+images, once every path in the text is final.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path
 
-from django.urls import reverse
+from . import assets, kramdown, liquid
+from .posts import END_MARKER
 
-from .posts import Post
+MAX_INCLUDE_BYTES = 512 * 1024
 
 
 @dataclass
-class ConvertedBody:
+class BodyConversion:
+    text: str
+    unknown_tags: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # Japanese sentences for the import report
+    copied: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def convert_body(
+    text: str,
+    *,
+    context: liquid.LiquidContext,
+    site_root: Path,
+    post_path: Path,
+    site_urls: list[str],
+    store: Callable[[Path], str] | None = None,
+) -> BodyConversion:
+    """Liquid, then kramdown, then the site's images (see the module docstring)."""
+    rendered = liquid.convert(text, context)
+    plain = kramdown.convert(rendered.text)
+    brought = assets.bring_images(
+        plain.text, site_root=site_root, post_path=post_path, site_urls=site_urls, store=store
+    )
+    return BodyConversion(
+        text=brought.text,
+        unknown_tags=list(dict.fromkeys(rendered.unknown_tags + plain.unknown_tags)),
+        problems=rendered.problems + plain.problems + brought.problems,
+        copied=brought.copied,
+        missing=brought.missing,
+    )
+
+
+def file_reader(folder: Path, *, within: Path) -> Callable[[str], str | None]:
+    """Read a text file named relative to ``folder``, or None: also when the
+    name leads outside ``within`` (symlinks included), or the file is not
+    UTF-8 text of at most ``MAX_INCLUDE_BYTES``."""
+    root = within.resolve()
+
+    def read(name: str) -> str | None:
+        try:
+            path = (folder / name).resolve()
+            if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > MAX_INCLUDE_BYTES:
+                return None
+            return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+
+    return read
+
+
+def site_urls(config: dict) -> list[str]:
+    """The addresses a site's own files were served from, from ``_config.yml``:
+    ``url`` + ``baseurl``, ``url`` and ``baseurl``."""
+    url = str(config.get("url") or "").rstrip("/")
+    baseurl = "/" + str(config.get("baseurl") or "").strip("/")
+    found = [url + baseurl.rstrip("/"), url] if url else []
+    if baseurl != "/":
+        found.append(baseurl)
+    return [each for each in dict.fromkeys(found) if each]
+
+
+@dataclass
+class ConvertedPost:
+    """A post's passes as the plain Markdown an article keeps, and what the import
+    report and the article's review check should say about it."""
+
     segments: list[str]
     notes: list[str] = field(default_factory=list)  # for the import report, in Japanese
-    problems: list[str] = field(default_factory=list)  # kept with the article for its review check
+    problems: list[str] = field(default_factory=list)  # kept with the article
 
     @property
     def body(self) -> str:
         return "\n\n".join(self.segments)
 
 
-def _post_name(key: str) -> str:
-    """What ``{% post_url %}`` names a post by: its path below ``_posts``, without extension."""
-    path = PurePosixPath(key)
-    parts = path.parts
-    below = parts[parts.index("_posts") + 1 :] if "_posts" in parts else parts[-1:]
-    return str(PurePosixPath(*below).with_suffix("")) if below else path.stem
+def check_image_only(path: Path) -> str:
+    """The store of a dry run: the image is checked as a real run would, and not saved."""
+    assets.read_image(path)
+    return f"/media/{assets.MEDIA_FOLDER}/{path.name}"
 
 
-@dataclass
-class SiteLinks:
-    """The new address of every post of the import, by the names Liquid uses for it."""
-
-    by_name: dict = field(default_factory=dict)  # (site key, post_url name) → path
-    by_path: dict = field(default_factory=dict)  # (site key, path in the site) → path
-
-    @classmethod
-    def for_posts(cls, posts: list[Post], slugs: dict[int, str]) -> "SiteLinks":
-        links = cls()
-        for index, post in enumerate(posts):
-            url = reverse("articles:detail", kwargs={"slug": slugs[index]})
-            site = post.source.site.key
-            links.by_name[(site, _post_name(post.source_key))] = url
-            links.by_path[(site, post.source_key)] = url
-        return links
-
-    def post_url(self, site: str, name: str) -> str | None:
-        name = name.strip().strip("/")
-        found = self.by_name.get((site, name))
-        if found is None:  # Jekyll also accepts the name without its folder
-            matches = [
-                url
-                for (key_site, key), url in self.by_name.items()
-                if key_site == site and key.endswith("/" + name)
-            ]
-            found = matches[0] if len(matches) == 1 else None
-        return found
-
-    def link(self, site: str, path: str) -> str | None:
-        return self.by_path.get((site, path.strip().lstrip("/")))
-
-
-def convert_body(post: Post, links: SiteLinks) -> ConvertedBody:
-    """The post's passes as plain Markdown, and what could not be converted."""
-    return ConvertedBody(segments=list(post.segments))
+def convert_post(post, links, *, dry_run: bool = False) -> ConvertedPost:
+    """Convert ``post``'s passes together, so a Liquid block may span them, then split them again."""
+    site = post.source.site
+    root = site.root
+    page = {
+        **post.front_matter,
+        "title": post.title,
+        "slug": post.slug,
+        "date": post.date.astimezone(site.timezone) if post.date else None,
+        "categories": post.categories,
+        "tags": post.tags,
+    }
+    context = liquid.LiquidContext(
+        variables={"site": site.config, "page": page},
+        read_include=file_reader(root / "_includes", within=root / "_includes"),
+        post_url=lambda name: links.post_url(site.key, name),
+        link=lambda path: links.link(site.key, path),
+        read_include_relative=file_reader(post.path.parent, within=root),
+    )
+    joined = "\n\n---END---\n\n".join(post.segments)
+    converted = convert_body(
+        joined,
+        context=context,
+        site_root=root,
+        post_path=post.path,
+        site_urls=site_urls(site.config),
+        store=check_image_only if dry_run else None,
+    )
+    passes = [part.strip("\n") for part in END_MARKER.split(converted.text)]
+    notes = list(converted.problems)
+    if converted.copied:
+        notes.append(f"画像 {len(converted.copied)} 点をメディアに取り込みました。")
+    return ConvertedPost(
+        segments=[part for part in passes if part.strip()], notes=notes, problems=converted.problems
+    )

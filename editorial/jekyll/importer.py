@@ -24,8 +24,10 @@ from articles.text import plain_text_from_html, slug_candidate, unique_slug
 from .. import revisions, workflow
 from ..continuation import segments
 from ..continuation.truncation import is_truncated
+from ..limits import body_too_long
 from ..models import ImportedSource, Segment
-from .conversion import ConvertedBody, SiteLinks, convert_body
+from .conversion import ConvertedPost, convert_post
+from .links import SiteLinks
 from .posts import NotAPost, Post, PostError, read_post
 from .site import SourceFile
 
@@ -96,7 +98,7 @@ def stage_for(post: Post, body: str, *, override: str | None) -> str:
     return Status.PUBLISHED
 
 
-def excerpt_for(post: Post, converted: ConvertedBody) -> str:
+def excerpt_for(post: Post, converted: ConvertedPost) -> str:
     """``excerpt:``, else ``description:``, else Jekyll's rule: the body up to the
     site's ``excerpt_separator`` (the first paragraph by default), as plain text."""
     if post.excerpt is not None:
@@ -275,7 +277,10 @@ class Importer:
                 return
         if article is None and slug != post.slug:
             result.notes.append(f"スラッグ「{post.slug}」は使われているため「{slug}」にしました。")
-        converted = convert_body(post, links)
+        converted = convert_post(post, links, dry_run=self.dry_run)
+        for part in [*converted.segments, segments.assemble_texts(converted.segments)]:
+            if reason := body_too_long(part):
+                raise PostError(reason)
         result.notes += converted.notes
         if article is None:
             self._create(post, result, slug, converted, names)
@@ -283,7 +288,7 @@ class Importer:
             self._update(post, result, article, converted, names)
         self._record_source(post, result.article, converted, result_is_new=article is None)
 
-    def _create(self, post: Post, result: FileResult, slug: str, converted: ConvertedBody, names: _Names):
+    def _create(self, post: Post, result: FileResult, slug: str, converted: ConvertedPost, names: _Names):
         body = segments.assemble_texts(converted.segments)
         stage = stage_for(post, body, override=self.status)
         article = Article(slug=slug, title=post.title, excerpt=excerpt_for(post, converted), body=body)
@@ -316,7 +321,7 @@ class Importer:
         self._place(post, article, stage)
         result.outcome, result.article, result.stage = Outcome.NEW, article, stage
 
-    def _update(self, post: Post, result: FileResult, article: Article, converted: ConvertedBody, names):
+    def _update(self, post: Post, result: FileResult, article: Article, converted: ConvertedPost, names):
         article = Article.objects.select_for_update().get(pk=article.pk)
         article.title = post.title
         article.excerpt = excerpt_for(post, converted)
@@ -360,7 +365,7 @@ class Importer:
             Article.objects.filter(pk=article.pk).update(updated_at=shown)
             article.updated_at = shown
 
-    def _record_source(self, post: Post, article: Article, converted: ConvertedBody, *, result_is_new: bool):
+    def _record_source(self, post: Post, article: Article, converted: ConvertedPost, *, result_is_new: bool):
         values = {
             "site": post.source.site.key,
             "source_key": post.source_key,

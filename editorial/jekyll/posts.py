@@ -312,7 +312,11 @@ def read_post(source: SourceFile) -> Post:
         *_singular(meta.get("category"), "category"),
     ]
     # Jekyll reads ``tags`` only when there is no ``tag`` (Utils.pluralized_array_from_hash).
-    tags = _singular(meta["tag"], "tag") if meta.get("tag") not in (None, "") else _plural(meta.get("tags"), "tags")
+    tags = (
+        _singular(meta["tag"], "tag")
+        if meta.get("tag") not in (None, "")
+        else _plural(meta.get("tags"), "tags")
+    )
     excerpt = next(
         (str(meta[key]).strip() for key in ("excerpt", "description") if meta.get(key) not in (None, "")),
         None,
