@@ -89,3 +89,31 @@ def test_what_jekyll_does_not_build_as_a_post_is_not_imported_and_every_post_is(
     for site_name, path in NOT_IMPORTED:
         if site_name == site:
             assert f"{path}: （スキップ）" in err
+
+
+# Liquid left in code is code the post shows (a post about Liquid, say); a marker is a comment.
+_CODE_OR_MARKER = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`|<!--.*?-->", re.DOTALL)
+
+
+@pytest.mark.parametrize("site", ["japanese-blog", "english-blog"])
+def test_bodies_have_no_template_syntax_links_point_here_and_images_come_along(site, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    import_site(site)
+    for path, facts in expected(site).items():
+        if not facts.get("post"):
+            continue
+        source = ImportedSource.objects.select_related("article").get(source_key=path)
+        body = source.article.body
+        prose = _CODE_OR_MARKER.sub("", body)
+        assert "{%" not in prose and "{{" not in prose and "{:" not in prose, (path, prose)
+        for link in facts.get("links") or []:
+            target = ImportedSource.objects.select_related("article").get(source_key=link["target"]).article
+            assert f"]({target.get_absolute_url()}" in body, (path, link)
+        for asset in facts.get("assets") or []:
+            if asset["exists"]:
+                assert asset["src"] not in body, (path, asset)
+                assert "/media/imported/" in body
+            else:
+                assert "取り込み時に見つからなかった画像" in body, (path, asset)
+                name = asset["resolves_to"].rsplit("/", 1)[-1]
+                assert any(name in problem for problem in source.problems), source.problems
