@@ -13,6 +13,7 @@ from articles.text import unique_slug
 from .. import revisions, workflow
 from ..continuation import segments
 from ..continuation.truncation import is_truncated
+from ..legacy_urls import record_legacy_urls
 from ..models import ImportedSource, Segment
 from .posts import Post, PostError
 
@@ -124,16 +125,13 @@ def import_post(post: Post, *, status: str | None = None) -> Imported:
     )
     # The first file name an article was imported from stays its key; a file
     # exported from here and read back is found by its slug instead.
-    source, created_source = ImportedSource.objects.get_or_create(
+    ImportedSource.objects.get_or_create(
         article=article,
         defaults={
             "source_key": post.source_key,
             "layout": post.layout,
             "front_matter": post.front_matter,
-            "permalink": post.permalink,
         },
     )
-    if not created_source and not source.permalink and post.permalink:
-        source.permalink = post.permalink
-        source.save(update_fields=["permalink"])
+    record_legacy_urls(article, [post.permalink])
     return Imported(article=article, created=created, stage=stage)
