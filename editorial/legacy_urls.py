@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponsePermanentRedirect
+from django.utils.encoding import iri_to_uri
 
 from allforces.unavailable import unavailable_response
 from articles.models import Article
@@ -152,3 +153,85 @@ class LegacyURLRedirectMiddleware:
                     location = f"{location}?{query}"
                 return HttpResponsePermanentRedirect(location)
         return response
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_PCRE_SPECIAL = re.compile(r"([\\^$.|?*+()\[\]{}])")
+NGINX_MAP_HEADER = """\
+# ALLFORCES: Jekyll 時代の旧URL → 記事のURL（manage.py legacy_urls --nginx で書き出したもの）
+#
+# 使い方: このファイルを http { } の中で読み込み、server { } の中で転送します。
+#     http {
+#         include /etc/nginx/allforces-legacy-urls.map;
+#         server {
+#             if ($allforces_redirect) { return 301 $allforces_redirect$is_args$args; }
+#         }
+#     }
+# 左の列は nginx の $uri と比べます。$uri はパーセントエンコードを解いた形（日本語はそのまま）で、
+# 連続するスラッシュは1つにまとめられています。nginx の map は文字列を大文字と小文字を区別せずに
+# 比べるため、大文字と小文字だけが違う旧URLが別の記事を指すときは、区別する正規表現（~）で書きます。
+# 公開中の記事だけが載っています。記事を公開・非公開にしたら書き出し直してください
+# （ここに載っていない旧URLも、アプリケーションが同じように転送します）。
+# 下の map_hash_* は長い日本語のURLと件数に足りる大きさです。nginx.conf で既に設定しているなら、
+# この2行を消し、そちらをこの値以上にしてください（同じ設定が2つあると nginx は起動しません）。
+"""
+
+
+def _nginx_quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _forms(path: str) -> list[str]:
+    """The decoded paths nginx may see for one old address: every form with the same key."""
+    key = legacy_key(path)
+    forms = [key, f"{key}/", f"{key}.html", f"{key}/index.html", path]
+    return [form for form in dict.fromkeys(forms) if legacy_key(form) == key]
+
+
+def nginx_map(redirects: list[tuple[str, str]]) -> str:
+    """An nginx ``map $uri $allforces_redirect`` file sending each old path to its new URL.
+
+    ``redirects`` are (old path, new URL) pairs, the paths decoded as stored. Each
+    old address is written in every form it may arrive in (with and without the
+    trailing slash, ``.html`` and ``/index.html``). Forms that nginx, comparing
+    strings without regard to case, could not tell apart but that lead to
+    different places are written as case-sensitive regular expressions instead.
+    """
+    entries: dict[str, str] = {}
+    for path, url in redirects:
+        target = iri_to_uri(url).replace("$", "%24")  # "$" would start an nginx variable
+        for form in _forms(path):
+            if not any(character < " " or character == "\x7f" for character in form):
+                entries.setdefault(form, target)
+    folded: dict[str, set[str]] = {}
+    for form, target in entries.items():
+        folded.setdefault(form.translate(_ASCII_LOWER), set()).add(target)
+    lines, written = [], set()
+    for form, target in entries.items():
+        fold = form.translate(_ASCII_LOWER)
+        if len(folded[fold]) > 1:
+            pattern = "~^" + _PCRE_SPECIAL.sub(r"\\\1", form) + "$"
+            lines.append(f"    {_nginx_quoted(pattern)} {_nginx_quoted(target)};")
+        elif fold not in written:
+            written.add(fold)
+            lines.append(f"    {_nginx_quoted(form)} {_nginx_quoted(target)};")
+    return (
+        NGINX_MAP_HEADER
+        + _hash_sizes(entries)
+        + "map $uri $allforces_redirect {\n"
+        + "\n".join(lines)
+        + "\n}\n"
+    )
+
+
+def _power_of_two_at_least(number: int) -> int:
+    return 1 << max(number - 1, 1).bit_length()
+
+
+def _hash_sizes(entries: dict[str, str]) -> str:
+    # nginx needs a bucket to hold a pointer, the key (aligned to 8 bytes, plus 2) and
+    # an end marker; twice that leaves room for keys that land in one bucket.
+    longest = max((len(form.encode()) for form in entries), default=0)
+    bucket = max(64, _power_of_two_at_least(2 * (16 + (longest + 2 + 7) // 8 * 8)))
+    size = max(2048, _power_of_two_at_least(4 * len(entries)))
+    return f"map_hash_bucket_size {bucket};\nmap_hash_max_size {size};\n"
