@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allforces.unavailable.DatabaseUnavailableMiddleware",
+    # Outside the page cache, to see every 404 whichever layer made it; it acts on nothing else.
+    "editorial.legacy_urls.LegacyURLRedirectMiddleware",
     # Stored pages for readers without a session skip everything below it.
     "articles.cache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

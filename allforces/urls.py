@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap, CategorySitemap
-from editorial.views import jekyll_permalink
 
 from .health import healthz, readyz
 from .views import favicon
@@ -23,8 +22,6 @@ urlpatterns = [
     path("editorial/", include("editorial.urls")),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
-    # Last: addresses nothing else claims may be imported Jekyll permalinks.
-    re_path(r"^(?P<path>.+\.html?)$", jekyll_permalink, name="jekyll_permalink"),
 ]
 
 if settings.DEBUG:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -152,7 +153,15 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     autocomplete_fields = ["categories"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ArticleAuthorInline]
-    readonly_fields = ["status", "published_at", "reading_time", "version", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "reading_time",
+        "version",
+        "created_at",
+        "updated_at",
+        "old_addresses",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "excerpt", "loaded_version"]}),
         ("表紙画像", {"fields": ["cover", "cover_alt"]}),
@@ -160,13 +169,21 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         ("公開", {"fields": ["status", "publish_at", "published_at"]}),
         (
             "記録",
-            {"fields": ["reading_time", "version", "created_at", "updated_at"], "classes": ["collapse"]},
+            {
+                "fields": ["reading_time", "version", "created_at", "updated_at", "old_addresses"],
+                "classes": ["collapse"],
+            },
         ),
     ]
     formfield_overrides = {
         MarkdownxField: {"widget": AdminMarkdownxWidget},
         TaggableManager: {"widget": SuggestingTagWidget},
     }
+
+    @admin.display(description="旧URL（Jekyll）")
+    def old_addresses(self, article):
+        paths = [legacy.path for legacy in article.legacy_urls.all()] if article.pk else []
+        return format_html_join("\n", "<div>{}</div>", ((path,) for path in paths)) or "なし"
 
     # Who sees and edits what -------------------------------------------------
 

@@ -140,13 +140,6 @@ class ImportedSource(models.Model):
     )
     source_key = models.CharField("元のファイル", max_length=500, help_text="サイトの中でのファイルのパス。")
     layout = models.CharField("Jekyll の layout", max_length=50, default="post")
-    permalink = models.CharField(
-        "元のURL",
-        max_length=500,
-        blank=True,
-        db_index=True,
-        help_text="Jekyll サイトでのURL。ここへのアクセスは今の記事のURLへ恒久的に転送されます。",
-    )
     front_matter = models.JSONField("元の front matter", default=dict, blank=True)
     original_text = models.TextField("元のファイルの内容", blank=True)
     digest = models.CharField("元のファイルの指紋", max_length=64, blank=True)
@@ -167,3 +160,31 @@ class ImportedSource(models.Model):
 
     def __str__(self):
         return f"{self.site}/{self.source_key}" if self.site else self.source_key
+
+
+class LegacyURL(models.Model):
+    """An address the article had on the old Jekyll site; readers asking for it are sent on."""
+
+    article = models.ForeignKey(
+        Article, verbose_name="記事", on_delete=models.CASCADE, related_name="legacy_urls"
+    )
+    path = models.CharField(
+        "旧URL",
+        max_length=500,
+        help_text="旧サイトが配信していたままのパス（大文字と小文字も区別します）。"
+        "記事が公開中なら、ここへのアクセスは記事のURLへ恒久的に転送されます。",
+    )
+    key = models.CharField(
+        "照合用の形",
+        max_length=500,
+        unique=True,
+        help_text="末尾のスラッシュ、.html と /index を除いた形。同じ形の旧URLは1つの記事にしか転送できません。",
+    )
+
+    class Meta:
+        verbose_name = "旧URL"
+        verbose_name_plural = "旧URL"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.path

@@ -31,12 +31,12 @@ def metadata_of(article) -> dict:
     }
 
 
-def record_revision(article, *, by, note="", metadata: dict | None = None) -> Revision:
-    """Store the article's current content as a revision at its current version.
+def revision_of(article, *, by, note="", metadata: dict | None = None) -> Revision:
+    """The article's current content as an unsaved revision at its current version.
 
     ``metadata`` is what ``metadata_of`` would read, for a caller that already
-    holds it (the importer, a thousand articles at a time)."""
-    return Revision.objects.create(
+    holds it (the importer saves a thousand articles' revisions at once)."""
+    return Revision(
         article=article,
         version=article.version,
         title=article.title,
@@ -47,6 +47,13 @@ def record_revision(article, *, by, note="", metadata: dict | None = None) -> Re
         # A note names things (an imported file's path) that may be longer than the column.
         note=note[: Revision._meta.get_field("note").max_length],
     )
+
+
+def record_revision(article, *, by, note="", metadata: dict | None = None) -> Revision:
+    """Store the article's current content as a revision at its current version."""
+    revision = revision_of(article, by=by, note=note, metadata=metadata)
+    revision.save()
+    return revision
 
 
 def commit_content_change(article, *, by, note="", bump=True) -> bool:

@@ -1,14 +1,6 @@
-from urllib.parse import unquote
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
-from django.http import (
-    Http404,
-    HttpResponse,
-    HttpResponseBadRequest,
-    HttpResponsePermanentRedirect,
-    JsonResponse,
-)
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
@@ -22,7 +14,6 @@ from articles.models import Article
 
 from . import previews
 from .limits import body_too_long
-from .models import ImportedSource
 from .uploads import CheckedImageForm
 
 TAG_SUGGESTION_LIMIT = 20
@@ -82,19 +73,3 @@ def shared_preview(request, token):
         return render(request, "editorial/preview_refused.html", {"expired": False}, status=404)
     article = get_object_or_404(Article.objects.for_listing(), pk=article_id)
     return _render_preview(request, article, banner="共有用プレビュー（未公開の内容を含みます）")
-
-
-def jekyll_permalink(request, path):
-    """Old Jekyll addresses of imported articles: a permanent redirect once the
-    article is live, the ordinary 404 otherwise (a draft's existence never leaks)."""
-    permalink = f"/{unquote(path)}"
-    if "\x00" in permalink:  # PostgreSQL refuses NUL in text; no permalink holds one
-        raise Http404("ページが見つかりません。")
-    source = (
-        ImportedSource.objects.filter(permalink=permalink, article__in=Article.objects.published())
-        .select_related("article")
-        .first()
-    )
-    if source is None:
-        raise Http404("ページが見つかりません。")
-    return HttpResponsePermanentRedirect(source.article.get_absolute_url())

@@ -379,7 +379,8 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
     a state the article already had elsewhere (published on a date, say).
     Recorded in the audit trail like any other move.
     """
-    with transaction.atomic():
+    # No savepoint of its own: the importer calls it for every post, inside the post's own.
+    with transaction.atomic(savepoint=False):
         locked = Article.objects.select_for_update().get(pk=article.pk)
         source = locked.status
         locked.status = stage

@@ -24,12 +24,14 @@ from articles.text import plain_text_from_html, slug_candidate, unique_slug
 from .. import revisions, workflow
 from ..continuation import segments
 from ..continuation.truncation import is_truncated
+from ..legacy_urls import record_legacy_urls
 from ..limits import body_too_long
-from ..models import ImportedSource, Segment
+from ..models import ImportedSource, Revision, Segment
 from .conversion import ConvertedPost, convert_post
 from .links import SiteLinks
+from .permalinks import PermalinkError, jekyll_url
 from .posts import NotAPost, Post, PostError, read_post
-from .site import SourceFile
+from .site import PLAIN_TEXT_EXT, SourceFile
 
 Status = Article.Status
 EXCERPT_MAX_CHARS = 300
@@ -256,10 +258,14 @@ class Importer:
         slugs = self._plan_slugs(posts, existing)
         links = SiteLinks.for_posts(posts, slugs)
         names = _Names(posts)
+        revisions_to_save, dates_to_show = [], []
         for index, (post, result) in enumerate(read):
+            self._revisions, self._dates = [], []
             try:
                 with transaction.atomic():
                     self._import_one(post, result, existing.get(index), slugs[index], names, links)
+                revisions_to_save += self._revisions
+                dates_to_show += self._dates
             except PostError as error:
                 result.outcome, result.reason, result.notes = Outcome.FAILED, str(error), []
             except Exception as error:  # one broken file must not stop the others
@@ -268,6 +274,9 @@ class Importer:
             if self.progress:
                 self.progress(result)
         names.remove_unused()
+        # Saved together for the whole import: one query each instead of one a post.
+        Revision.objects.bulk_create(revisions_to_save)
+        Article.objects.bulk_update(dates_to_show, ["updated_at"], batch_size=500)
 
     def _import_one(self, post: Post, result: FileResult, article, slug: str, names: _Names, links):
         if article is not None:
@@ -286,7 +295,7 @@ class Importer:
             self._create(post, result, slug, converted, names)
         else:
             self._update(post, result, article, converted, names)
-        self._record_source(post, result.article, converted, result_is_new=article is None)
+        result.notes += self._record_source(post, result.article, converted, result_is_new=article is None)
 
     def _create(self, post: Post, result: FileResult, slug: str, converted: ConvertedPost, names: _Names):
         body = segments.assemble_texts(converted.segments)
@@ -317,7 +326,7 @@ class Importer:
             "author_names": [author.name for author in authors],
         }
         note = f"Jekyll ファイル {post.source_key} から取り込み"
-        revisions.record_revision(article, by=None, note=note, metadata=metadata)
+        self._revisions.append(revisions.revision_of(article, by=None, note=note, metadata=metadata))
         self._place(post, article, stage)
         result.outcome, result.article, result.stage = Outcome.NEW, article, stage
 
@@ -362,8 +371,8 @@ class Importer:
         if stage == Status.PUBLISHED:
             # An import is not an edit: "updated" is the post's own last_modified_at, or none.
             shown = max(post.last_modified_at or article.published_at, article.published_at)
-            Article.objects.filter(pk=article.pk).update(updated_at=shown)
             article.updated_at = shown
+            self._dates.append(article)  # bulk_update leaves auto_now alone, as an import should
 
     def _record_source(self, post: Post, article: Article, converted: ConvertedPost, *, result_is_new: bool):
         values = {
@@ -379,6 +388,39 @@ class Importer:
             ImportedSource.objects.create(article=article, **values)
         else:
             ImportedSource.objects.update_or_create(article=article, defaults=values)
+        return [
+            clash.message
+            for clash in record_legacy_urls(article, old_addresses(post), new_article=result_is_new)
+        ]
+
+
+def old_addresses(post: Post) -> list[str]:
+    """Where the Jekyll site served ``post``, and the addresses its ``redirect_from`` kept."""
+    site = post.source.site
+    if post.draft or not post.published or post.date is None:
+        return []  # never served
+    suffix = post.path.suffix.lower()
+    try:
+        served = jekyll_url(
+            permalink=site.permalink,
+            front_permalink=post.front_matter.get("permalink")
+            if isinstance(post.front_matter.get("permalink"), str)
+            else None,
+            date=post.date.astimezone(site.timezone),
+            slug=post.jekyll_slug,
+            categories=post.categories,
+            output_ext=suffix if suffix.lstrip(".") in PLAIN_TEXT_EXT else ".html",
+            baseurl=site.baseurl,
+            source_path=post.source_key,
+        )
+    except PermalinkError:
+        served = None
+    extra = post.front_matter.get("redirect_from") or []
+    extra = [extra] if isinstance(extra, str) else extra
+    redirects = [
+        site.baseurl + "/" + str(path).lstrip("/") for path in extra if isinstance(path, str) and path.strip()
+    ]
+    return [path for path in [served, *redirects] if path]
 
 
 def import_files(sources, *, status=None, dry_run=False, progress=None) -> Report:

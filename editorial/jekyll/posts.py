@@ -62,6 +62,7 @@ class Post:
     published: bool
     segments: list[str]
     front_matter: dict = field(default_factory=dict)
+    jekyll_slug: str = ""  # as Jekyll has it, for the old address (``slug`` is ours)
     last_modified_at: datetime | None = None
     original_text: str = ""
     digest: str = ""
@@ -335,6 +336,9 @@ def read_post(source: SourceFile) -> Post:
         published=bool(published),
         segments=segments,
         front_matter=_json_safe(own),
+        jekyll_slug=str(slug_value).strip()
+        if isinstance(slug_value, str | int) and str(slug_value).strip()
+        else name_slug,
         last_modified_at=last_modified_at,
         original_text=text,
         digest=digest,

@@ -5,6 +5,7 @@ import unicodedata
 from datetime import datetime
 from io import StringIO
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -117,3 +118,45 @@ def test_bodies_have_no_template_syntax_links_point_here_and_images_come_along(s
                 assert "取り込み時に見つからなかった画像" in body, (path, asset)
                 name = asset["resolves_to"].rsplit("/", 1)[-1]
                 assert any(name in problem for problem in source.problems), source.problems
+
+
+def _served_at(facts):
+    return facts.get("url_unescaped") or facts.get("url")
+
+
+@pytest.mark.parametrize("site", ["rules", "japanese-blog", "english-blog", "permalink-styles"])
+def test_every_old_address_redirects_to_its_article_once_published(site, client):
+    import_site(site)
+    checked = 0
+    for path, facts in expected(site).items():
+        served = _served_at(facts)
+        if not facts.get("post") or not served or (site, path) in NOT_IMPORTED:
+            continue
+        article = ImportedSource.objects.select_related("article").get(source_key=path).article
+        response = client.get(served)
+        if article.status == S.PUBLISHED:
+            assert response.status_code == 301, (path, served)
+            assert response["Location"] == article.get_absolute_url()
+            checked += 1
+        else:
+            assert response.status_code == 404, (path, served)
+    assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    "style, path, url",
+    [
+        pytest.param(style, path, url, id=f"{style}:{path}")
+        for path, facts in expected("permalink-styles").items()
+        for style, url in (facts.get("urls") or {}).items()
+    ],
+)
+def test_old_address_under_every_permalink_style(style, path, url):
+    from editorial.jekyll.importer import old_addresses
+    from editorial.jekyll.posts import read_post
+    from editorial.jekyll.site import load_site, site_files
+
+    site = load_site(SITES / "permalink-styles")
+    site.config["permalink"] = style
+    source = next(source for source in site_files(site) if source.key == path)
+    assert old_addresses(read_post(source))[0] == unquote(url)  # kept decoded, as requests arrive
