@@ -38,7 +38,6 @@ COMPLETE_JAPANESE_ENDINGS = (
     "である",
     "のだ",
     "んだ",
-    "だろう",
     # questions
     "ですか",
     "ますか",
@@ -52,15 +51,14 @@ COMPLETE_JAPANESE_ENDINGS = (
     "ですよ",
     "ますよ",
     "だよ",
-    "たよ",
-    "るよ",
     "いいよ",
     "んよ",
     # かな only after a verb or adjective: わずかな, 静かな, つかない are not endings
     "るかな",
     "うかな",
     "たかな",
-    "いかな",
+    "いいかな",
+    "ないかな",
     "のかな",
     "だな",
     "よな",
@@ -69,7 +67,6 @@ COMPLETE_JAPANESE_ENDINGS = (
     "みよう",
     "ろう",
     "ましょ",
-    "てね",
     # set phrases
     "ありがとう",
     "おめでとう",
@@ -114,6 +111,12 @@ _ENGLISH_DANGLING = re.compile(
     re.IGNORECASE,
 )
 
+# A URL written out in the text; ASCII only, since Japanese runs on without spaces.
+BARE_URL = r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
+# A line that ends on a link or a URL: "詳しくは[こちら](https://…)".
+_ENDS_ON_A_LINK = re.compile(
+    rf"(?:\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|\]\[[^[\]]*\]|<https?://[^<>\s]+>|{BARE_URL})[*_]*$"
+)
 _INLINE_LINK = re.compile(r"!?\[([^[\]]*)\](?:\([^()]*\)|\[[^[\]]*\])")
 _FOOTNOTE_REFERENCE = re.compile(r"\[\^[^[\]]+\]")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
@@ -172,6 +175,10 @@ def lead_in_is_complete(line: str) -> bool:
     if text[-1] in _JAPANESE_DANGLING or text.endswith(_JAPANESE_DANGLING_WORDS):
         return False
     return not _ENGLISH_DANGLING.search(text)
+
+
+def ends_on_a_link(line: str) -> bool:
+    return bool(_ENDS_ON_A_LINK.search(line.rstrip()))
 
 
 def ends_in_terminal_punctuation(line: str) -> bool:

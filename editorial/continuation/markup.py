@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .endings import BARE_URL
+
 
 class Role(StrEnum):
     BLANK = "blank"
@@ -67,7 +69,7 @@ _LINK = (
     r"|!?\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # [text](url "title"), ![alt](url)
     r"|!?\[[^\]]+\]\[[^\]]*\]"  # [text][ref]
     r"|<https?://[^>\s]+>"
-    r"|https?://\S+)"
+    rf"|{BARE_URL})"
 )
 _LINK_ONLY = re.compile(
     r"^\s*[→»▶⇒►]?\s*(?:[^:：\[\]()<>]{1,30}[:：]\s*)?"
@@ -121,6 +123,9 @@ _LIQUID_BLOCKS = {
     "codeblock",
     "figure",
 }
+# Liquid lines that are page furniture: includes (share buttons, related
+# posts, a newsletter form) and one-line comments.
+_FURNITURE_TAG = re.compile(r"^\{%-?\s*(?:include|include_relative|comment\b.*endcomment)\b")
 # Liquid blocks whose content is not Markdown: nothing inside them is read.
 _LIQUID_VERBATIM = {
     "raw": Role.CONTENT,
@@ -130,9 +135,10 @@ _LIQUID_VERBATIM = {
 }
 
 _SIGN_OFF_EN = re.compile(
-    r"^(?:cheers|thanks|thank you|thanks for reading|thank you for reading|happy coding|happy hacking|enjoy|"
-    r"stay tuned|until next time|see you next time|see you|best|best regards|regards|kind regards|"
-    r"take care|good luck|have fun|peace|the end|fin|onwards?|stay safe|bye)\s*[!.,]*$",
+    r"^(?:cheers|thanks|thank you|thanks for reading|thank you for reading|happy \w+ing|enjoy|"
+    r"stay (?:tuned|safe|curious)|until next time|see you next time|see you|talk soon|more soon|best|"
+    r"best regards|regards|kind regards|take care|good luck|have fun|peace|the end|fin|onwards?|bye|"
+    r"to be continued)\s*[!.,]*$",
     re.IGNORECASE,
 )
 _SIGN_OFF_JA = {
@@ -159,6 +165,8 @@ _SIGN_OFF_JA = {
     "またね",
     "ではでは",
     "ここまで",
+    "また来週",
+    "また明日",
     "今回はここまで",
     "今日はここまで",
     "本日はここまで",
@@ -174,9 +182,11 @@ _BYLINE = re.compile(
 # A caption or credit under a figure or table: "出典：各社決算資料", "*図1：売上高の推移*".
 _CAPTION = re.compile(
     r"^[*_（(]*(?:出典|参考|資料|データ|写真|画像|図|表|撮影|提供|画像提供|sources?|via|photo|image|figure|fig\.|table|"
-    r"credits?|data)\s*\d*\s*[：:]\s*\S.{0,50}$",
+    r"credits?|data)\s*\d*\s*[：:]\s*\S.{0,50}$"
+    r"|^[*_]*(?:photo|image|cover image|header image)\s+(?:by|from|via|courtesy of)\s+\S.{0,60}$",
     re.IGNORECASE,
 )
+_HASHTAGS = re.compile(r"^\s*(?:[#＃][^\s#＃]+\s*)+$")
 _SIGN_OFF_NOISE = re.compile(r"[\s、,。．.！!？?〜～ー♪☆★…]")
 
 
@@ -263,7 +273,7 @@ class _Reader:
         if "{" in stripped and (
             not _LIQUID_TOKEN.sub("", stripped).strip() or stripped.endswith(("%}", "}}"))
         ):
-            return Role.CONTENT, raw  # Liquid alone, or a value line ("更新日: {{ page.date }}")
+            return self._liquid_role(stripped), raw
         if _INDENTED.match(raw) and self._code_may_start(previous):
             return Role.CONTENT, raw
         return self._text_role(raw, previous)
@@ -282,6 +292,8 @@ class _Reader:
             or _CAPTION.match(text)
         ):
             return Role.CONTENT, text
+        if _HASHTAGS.match(text):
+            return Role.END_MATTER, text  # "#投資 #半導体": tags, added at any time
         marker = _LIST_MARKER.match(text)
         if marker:
             item_text = text[marker.end() :]
@@ -292,6 +304,16 @@ class _Reader:
         if self.body.lines and self.body.lines[-1].role is Role.ITEM:
             return Role.ITEM, text.strip()  # the item's text wraps onto this line
         return Role.PROSE, text.strip()
+
+    def _liquid_role(self, stripped: str) -> Role:
+        """A line of Liquid alone, or a value line ("更新日: {{ page.date }}"): shown
+        content, except what belongs to the page's furniture (an include, most
+        often a footer) and comments, which are end matter."""
+        if self.verbatim is not None:  # the line opened {% highlight %}, {% comment %} …
+            return self.verbatim[0]
+        if _FURNITURE_TAG.match(stripped):
+            return Role.END_MATTER
+        return Role.CONTENT
 
     def _code_may_start(self, previous: Role | None) -> bool:
         """An indented line is code after a blank line, or after code; not when

@@ -8,8 +8,8 @@ sentence of prose, not the last line:
   Liquid block such as ``{% highlight %}`` or ``{% raw %}``, an HTML comment
   or element, a ``$$`` math block, a table row) is cut off.
 - End matter after the prose is skipped: link and footnote definitions,
-  comments, attribute lists, rules, scripts, signatures ("以上", "— 編集部",
-  "Cheers,"). A writer may put it down before the body is finished, so the
+  comments, attribute lists, rules, scripts, hashtags, signatures ("以上",
+  "— 編集部", "Cheers,"). A writer may put it down before the body is finished, so the
   prose before it must end as a sentence: terminal punctuation (also inside
   closing brackets or quotes), an emoji or laugh, or a Japanese ending that
   needs no 。 (ます, です, ください, 願います …); see ``endings``.
@@ -17,11 +17,13 @@ sentence of prose, not the last line:
   link lines, headings, math) means the writer went past the prose: the line
   before it only has to not hang on a particle, comma or conjunction, since
   it is often a lead-in ("実行結果は次の通り", "For example:").
+- A line that ends on a link ("詳しくは[こちら](…)") points the reader at it,
+  and is judged the same lenient way.
 - A list item is judged the same lenient way (items are noun phrases), unless
   the items before it end as sentences: then it has to, too.
 """
 
-from .endings import ends_in_terminal_punctuation, lead_in_is_complete, sentence_is_complete
+from .endings import ends_in_terminal_punctuation, ends_on_a_link, lead_in_is_complete, sentence_is_complete
 from .markup import Line, Role, read_body
 
 
@@ -42,7 +44,9 @@ def _ends_complete(lines: list[Line]) -> bool:
         elif line.role is Role.ITEM:
             return _list_ends_complete(lines, index)
         elif line.role is Role.PROSE:
-            return lead_in_is_complete(line.text) if shown_after else sentence_is_complete(line.text)
+            if shown_after or ends_on_a_link(line.text):
+                return lead_in_is_complete(line.text)
+            return sentence_is_complete(line.text)
     return True  # no prose at all: nothing to be cut
 
 

@@ -269,6 +269,7 @@ JA_SIGNATURES = [
     "次回もお楽しみに",
     "今回はここまで",
     "以上、編集部からでした。",
+    "#投資 #半導体 #生成AI",
 ]
 
 # -- English ----------------------------------------------------------------
@@ -394,6 +395,8 @@ EN_SIGNATURES = [
     "— The editors",
     "-- Mika",
     "Stay tuned",
+    "Happy investing",
+    "#investing #semiconductors",
 ]
 EN_EMOTICON_ENDINGS = [
     "Let me know what you think :)",
@@ -480,6 +483,11 @@ PREVIOUS_NEXT = {
     ],
     "en": ["[« Previous](/2024/04/01/a/) | [Next »](/2024/06/01/b/)"],
 }
+# A last line that ends on its link; {url} is filled in by the generator.
+ENDING_ON_A_LINK = {
+    "ja": ["詳しくは[こちら]({url})", "元の発表は[会社のサイト]({url})で読めます。", "出典は {url}"],
+    "en": ["Read the full story [here]({url})", "The slides are at <{url}>"],
+}
 LINK_LEAD_INS = {
     "ja": ["詳しくはこちら", "元の発表は以下から確認できます。"],
     "en": ["More here:", "The original announcement:"],
@@ -509,7 +517,7 @@ DISCLAIMERS = {
 SUMMARIES = {"ja": ["計算の前提"], "en": ["Assumptions"]}
 IMAGE_CAPTIONS = {
     "ja": ["*図1：売上高の推移*", "（写真：筆者撮影）"],
-    "en": ["*Figure 1: revenue by segment*"],
+    "en": ["*Figure 1: revenue by segment*", "Photo by Ken Tanaka on Unsplash"],
 }
 RELATED_HEADINGS = {"ja": ["## 関連記事", "## 参考リンク"], "en": ["## Further reading", "## Links"]}
 AFTER_RULE = {

@@ -190,6 +190,9 @@ def tail_link_only(rng, lang, style):
             rng.choice(b.PREVIOUS_NEXT[lang]),
         ]
     )
+    if rng.random() < 0.2:
+        last = prose([rng.choice(b.ENDING_ON_A_LINK[lang]).format(url=url)])
+        return [paragraph(rng, lang, style), last]
     parts = [paragraph(rng, lang, style)]
     if rng.random() < 0.3:
         parts.append(lead_in(rng, lang, b.LINK_LEAD_INS))
