@@ -143,9 +143,19 @@ def main():
         print(tally.row(f"{set_name}, {lang}"))
 
     print("\nBy tail of the complete post (its cuts mostly stop in the body before the tail)\n")
-    print(HEADER)
-    for (tail, set_name), tally in sorted(by_tail.items()):
-        print(tally.row(f"{tail} — {set_name.split()[0]}"))
+    print(
+        "| tail | complete flagged: tuning | holdout | cuts flagged per 100: tuning | holdout "
+        "| misses at a plausible ending | cut inside a block: flagged |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
+    for tail in sorted({tail for tail, _ in by_tail}):
+        tuning, holdout = (by_tail[(tail, name)] for name in sets)
+        print(
+            f"| {tail} | {tuning.complete_flagged}/{tuning.complete} | {holdout.complete_flagged}/{holdout.complete} "
+            f"| {per_100(tuning.cuts_flagged, tuning.cuts):.0f} | {per_100(holdout.cuts_flagged, holdout.cuts):.0f} "
+            f"| {tuning.plausible_misses + holdout.plausible_misses} "
+            f"| {tuning.inside_flagged + holdout.inside_flagged}/{tuning.inside + holdout.inside} |"
+        )
 
     passes = sample_passes(SAMPLE)
     first_flagged = is_truncated(passes[0])

@@ -213,4 +213,4 @@ def _japanese_ending_is_complete(text: str) -> bool:
     if text.endswith(COMPLETE_JAPANESE_ENDINGS) or _LAUGH.search(text):
         return True
     drawled = text.rstrip(_DRAWL)
-    return drawled != text and drawled.endswith((*COMPLETE_JAPANESE_ENDINGS, "よ", "な", "です", "ます"))
+    return drawled != text and drawled.endswith((*COMPLETE_JAPANESE_ENDINGS, "よ", "な"))

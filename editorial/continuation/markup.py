@@ -3,9 +3,9 @@
 The cut-off detector judges the last sentence of prose, so it needs to know
 which lines are prose (paragraphs, quotations, list items), which are shown
 content that is not prose (code, tables, images, embeds, Liquid tags, link
-lines, headings, math), and which are end matter that a writer may put down
-before the body is finished (link and footnote definitions, comments,
-attribute lists, rules, scripts, signatures). It also needs to know whether
+lines, headings, captions, math), and which are end matter that a writer
+may put down before the body is finished (link and footnote definitions,
+comments, attribute lists, rules, scripts, includes, hashtags, signatures). It also needs to know whether
 the text stops inside something that must be closed: a code fence, a Liquid
 block, an HTML comment or element, a math block, a table row.
 
@@ -276,9 +276,9 @@ class _Reader:
             return self._liquid_role(stripped), raw
         if _INDENTED.match(raw) and self._code_may_start(previous):
             return Role.CONTENT, raw
-        return self._text_role(raw, previous)
+        return self._text_role(raw)
 
-    def _text_role(self, raw: str, previous: Role | None) -> tuple[Role, str]:
+    def _text_role(self, raw: str) -> tuple[Role, str]:
         quoted = _QUOTE_MARKER.match(raw)
         text = raw[quoted.end() :] if quoted else raw
         if not text.strip():

@@ -2,25 +2,25 @@
 
 Used on article bodies: a body that stops mid-sentence puts the article in
 the continuation stage and blocks review. The judgement is on the last
-sentence of prose, not the last line:
+sentence of prose, not on the last line (``markup`` tells what each line is):
 
 - A text that stops inside something that must be closed (a code fence, a
   Liquid block such as ``{% highlight %}`` or ``{% raw %}``, an HTML comment
   or element, a ``$$`` math block, a table row) is cut off.
 - End matter after the prose is skipped: link and footnote definitions,
-  comments, attribute lists, rules, scripts, hashtags, signatures ("以上",
-  "— 編集部", "Cheers,"). A writer may put it down before the body is finished, so the
-  prose before it must end as a sentence: terminal punctuation (also inside
-  closing brackets or quotes), an emoji or laugh, or a Japanese ending that
-  needs no 。 (ます, です, ください, 願います …); see ``endings``.
-- Shown content after the prose (code, tables, images, embeds, Liquid tags,
-  link lines, headings, math) means the writer went past the prose: the line
-  before it only has to not hang on a particle, comma or conjunction, since
-  it is often a lead-in ("実行結果は次の通り", "For example:").
-- A line that ends on a link ("詳しくは[こちら](…)") points the reader at it,
-  and is judged the same lenient way.
-- A list item is judged the same lenient way (items are noun phrases), unless
-  the items before it end as sentences: then it has to, too.
+  comments, attribute lists, rules, scripts, ``{% include %}`` lines,
+  hashtags, signatures ("以上", "— 編集部", "Cheers,"). A writer may put it
+  down before the body is finished, so the prose before it must end as a
+  sentence: terminal punctuation (also inside closing brackets or quotes),
+  an emoji or laugh, or a Japanese ending that needs no 。 (ます, です,
+  ください, 願います …); see ``endings``.
+- Shown content after the prose (code, tables, images, embeds, other Liquid
+  tags, link lines, headings, captions, math) means the writer went past the
+  prose, which is often a lead-in ("実行結果は次の通り", "For example:"): it
+  only has to not hang on a particle, comma or conjunction.
+- So does a last line that ends on its link ("詳しくは[こちら](…)"), and a
+  list item (items are noun phrases), unless the items before it end as
+  sentences: then it has to, too.
 """
 
 from .endings import ends_in_terminal_punctuation, ends_on_a_link, lead_in_is_complete, sentence_is_complete
