@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .handwritten import POSTS
+from .handwritten import LATE_POSTS, POSTS
 from .tails import TAILS, Part, body, core_end
 
 
@@ -32,7 +32,7 @@ class Sample:
     complete: bool
     lang: str  # "ja" or "en"
     tail: str  # how the complete post ends
-    source: str  # "tuning", "holdout" or "handwritten"
+    source: str  # "tuning", "holdout", "handwritten" or "handwritten late"
     cut: str = ""  # cuts: "prose", or "inside <block>"
     plausible_end: bool = False  # a cut that stops where a reader could take the text as finished
 
@@ -149,17 +149,21 @@ def _handwritten_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def handwritten(cuts_per_post: int = 2, seed: int = 3) -> list[Sample]:
+    """The hand-written posts and ``cuts_per_post`` cuts of each: ``handwritten``
+    (written before the detector was measured on them) and ``handwritten late``
+    (written after it was finished)."""
     rng = random.Random(seed)
     samples = []
-    for post in POSTS:
-        text = post.text.strip() + "\n"
-        samples.append(Sample(text, True, post.lang, post.tail, "handwritten"))
-        sentences = _handwritten_sentences(text)
-        for _ in range(cuts_per_post):
-            cut, plausible = _cut_in_prose(rng, text, sentences)
-            samples.append(
-                Sample(cut, False, post.lang, post.tail, "handwritten", cut="prose", plausible_end=plausible)
-            )
+    for source, posts in (("handwritten", POSTS), ("handwritten late", LATE_POSTS)):
+        for post in posts:
+            text = post.text.strip() + "\n"
+            samples.append(Sample(text, True, post.lang, post.tail, source))
+            sentences = _handwritten_sentences(text)
+            for _ in range(cuts_per_post):
+                cut, plausible = _cut_in_prose(rng, text, sentences)
+                samples.append(
+                    Sample(cut, False, post.lang, post.tail, source, cut="prose", plausible_end=plausible)
+                )
     return samples
 
 

@@ -414,3 +414,186 @@ Back to the regular schedule next week 👋
 """,
     ),
 ]
+
+# Written after the detector was finished, and measured once as they are.
+LATE_POSTS = [
+    Post(
+        "ja",
+        "plain prose",
+        """
+週末に、家族で地元の小さな工場の見学会に参加した。
+
+部品の検査を担当しているのは、十年前に入社したという女性だった。最近は画像認識のシステムが入り、目で見る検査は半分ほどに減ったという。それでも、最後の判断は人がする。機械が「怪しい」と印を付けたものを、彼女が一つずつ手に取って確かめていく。
+
+自動化の話になると、人の仕事がなくなるかどうかばかりが語られる。だが現場で見たのは、人と機械の分担が静かに変わっていく姿だった。
+""",
+    ),
+    Post(
+        "ja",
+        "no terminal punctuation",
+        """
+【速報】日銀、政策金利を据え置き
+
+本日の金融政策決定会合で、日銀は政策金利の据え置きを決めました。市場の予想通りの結果です。
+
+発表直後の為替は小動きでした
+詳しい分析は、夕方の記事でお届けします
+""",
+    ),
+    Post(
+        "ja",
+        "list",
+        """
+## 今週の決算スケジュール
+
+今週は半導体関連の決算が集中します。気になる会社をまとめました。
+
+* 月曜：装置メーカーA社
+* 水曜：素材メーカーB社
+* 木曜：クラウド大手C社（米国時間）
+* 金曜：国内通信D社
+""",
+    ),
+    Post(
+        "ja",
+        "footnotes",
+        """
+生成AIの業務利用について、社内でアンケートを取りました[^survey]。
+
+「毎日使っている」と答えた人は全体の三割でした。一方で、「使い方が分からない」という声も同じくらいありました。道具を配るだけでは定着しない、ということがよく分かります。
+
+来月からは、部署ごとに小さな勉強会を開く予定です。
+
+[^survey]: 2024年6月実施、回答者数212名。
+    設問は選択式と自由記述の二種類。
+""",
+    ),
+    Post(
+        "ja",
+        "fenced code",
+        """
+### ログの集計をワンライナーで
+
+アクセスログから、時間帯ごとのリクエスト数を数えたいときに使っているコマンドです。
+
+```bash
+awk '{print substr($4, 14, 2)}' access.log | sort | uniq -c
+```
+
+出力はこんな感じ：
+
+```
+  1203 09
+  1877 10
+  2410 11
+```
+""",
+    ),
+    Post(
+        "ja",
+        "signature",
+        """
+今回の取材にご協力いただいた皆さま、ありがとうございました。
+
+記事の内容に関するご意見やご質問は、お問い合わせフォームからお寄せください。いただいた声は、今後の記事づくりの参考にさせていただきます。
+
+（文・写真：編集部 佐藤）
+""",
+    ),
+    Post(
+        "ja",
+        "HTML block",
+        """
+今月のおすすめ書籍を紹介します。
+
+半導体産業の歴史を、技術者の視点から丁寧に描いた一冊です。専門用語には注釈が付いているので、業界に詳しくない方でも読み進められます。
+
+<div class="book-card">
+  <img src="/assets/images/books/semiconductor-history.jpg" alt="書影">
+  <p class="book-title">半導体の百年</p>
+</div>
+""",
+    ),
+    Post(
+        "ja",
+        "image",
+        """
+先月から始めた家庭菜園、ついにトマトが実りました！
+
+毎朝水をやるだけでしたが、思ったよりたくさん収穫できました。投資の話とは関係ありませんが、たまにはこういう日記もいいですよね。
+
+![ベランダのトマト](/assets/images/2024/08/tomato.jpg)
+""",
+    ),
+    Post(
+        "ja",
+        "rule",
+        """
+以上、データセンター向け電力の現状を三回に分けて見てきました。
+
+送電網の増強には時間がかかります。その間、企業は自家発電や蓄電池、立地の工夫で乗り切るしかありません。この制約が、どの会社にとって追い風になり、どの会社にとって向かい風になるのか。引き続き追いかけていきます。
+
+* * *
+""",
+    ),
+    Post(
+        "en",
+        "plain prose",
+        """
+We shipped the new search last Tuesday, and nothing caught fire.
+
+The old index took forty minutes to rebuild; the new one updates in place within seconds of an edit. Editors noticed before we announced anything, which is the best review a feature can get.
+
+There are still rough edges. Typos in Japanese queries are handled poorly, and ranking for very short queries needs work. Both are on the list for next month.
+""",
+    ),
+    Post(
+        "en",
+        "table",
+        """
+## Cost per thousand requests
+
+Here is what we paid last month for each option, all at the same traffic.
+
+| Setup | Cost | p95 latency |
+|-------|-----:|------------:|
+| Large model, cloud | $4.10 | 820 ms |
+| Small model, cloud | $0.90 | 310 ms |
+| Small model, our own GPUs | $0.55 | 290 ms |
+""",
+    ),
+    Post(
+        "en",
+        "link-only line",
+        """
+The recording of last week's webinar is up.
+
+We covered how we moved inference to smaller models, what broke along the way, and what we would do differently. The Q&A at the end is probably the most useful part.
+
+Watch it here: https://example.org/webinars/small-models-2024
+""",
+    ),
+    Post(
+        "en",
+        "signature",
+        """
+That's it for this month's portfolio update.
+
+Nothing dramatic happened, which is exactly how I like it. Contributions went in on schedule and I rebalanced once, in May.
+
+Until next time,
+Mika
+""",
+    ),
+    Post(
+        "en",
+        "footnotes",
+        """
+Chip export rules changed again this week.[^1] The new limits are narrower than the draft, but they cover more products.
+
+For most investors the direct impact is small. The indirect effect on planning, though, is real: nobody builds a fab on rules that change every six months.
+
+[^1]: The final text was published on Monday; the draft had circulated for a month.
+""",
+    ),
+]
