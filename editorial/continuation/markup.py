@@ -15,6 +15,7 @@ detector whose job is to notice unfinished sentences.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -205,7 +206,7 @@ class _Reader:
         self.block_names = _LIQUID_BLOCKS | ends
         self.liquid_stack: list[str] = []
         # A block read without looking inside: (role, closes(line), what it is).
-        self.verbatim: tuple[Role, object, str] | None = None
+        self.verbatim: tuple[Role, Callable[[str], object], str] | None = None
         self.html_block: list[str] | None = None
         self.inside_tag = False  # an HTML tag spans lines: its attributes are not prose
         self.last_role: Role | None = None  # of the last line that is not blank

@@ -14,7 +14,8 @@ non-prose block), so the cut post stops mid-sentence. Separately, posts with
 a block that must be closed (a code fence, ``{% highlight %}``, ``$$`` …) are
 cut inside it. Everything is labelled: complete or cut, language, tail, source
 (``tuning``: seed 1, what the detector was developed against; ``holdout``:
-seed 2, and the hand-written posts).
+seed 2, and the hand-written posts, a batch written before the detector was
+measured on it and one written after it was finished).
 """
 
 import random
