@@ -1,70 +1,73 @@
 """Does a text stop mid-sentence?
 
 Used on article bodies: a body that stops mid-sentence puts the article in
-the continuation stage and blocks review. A body is complete when its last
-block is complete: a sentence ending in terminal punctuation (possibly
-inside closing brackets or quotes), or a Markdown block that needs none (a
-heading, a rule, a table row, a closed code fence, an image or HTML line, a
-list item that does not end on a particle or conjunction).
+the continuation stage and blocks review. The judgement is on the last
+sentence of prose, not on the last line (``markup`` tells what each line is):
+
+- A text that stops inside something that must be closed (a code fence, a
+  Liquid block such as ``{% highlight %}`` or ``{% raw %}``, an HTML comment
+  or element, a ``$$`` math block, a table row) is cut off.
+- End matter after the prose is skipped: link and footnote definitions,
+  comments, attribute lists, rules, scripts, ``{% include %}`` lines,
+  hashtags, signatures ("以上", "— 編集部", "Cheers,"). A writer may put it
+  down before the body is finished, so the prose before it must end as a
+  sentence: terminal punctuation (also inside closing brackets or quotes),
+  an emoji or laugh, or a Japanese ending that needs no 。 (ます, です,
+  ください, 願います …); see ``endings``.
+- Shown content after the prose (code, tables, images, embeds, other Liquid
+  tags, link lines, headings, captions, math) means the writer went past the
+  prose, which is often a lead-in ("実行結果は次の通り", "For example:"): it
+  only has to not hang on a particle, comma or conjunction.
+- So does a last line that ends on its link ("詳しくは[こちら](…)"), and a
+  list item (items are noun phrases), unless the items before it end as
+  sentences: then it has to, too.
 """
 
-import re
-
-TERMINAL_PUNCTUATION = set("。．.！!？?…‥")
-CLOSING_MARKS = set("」』）)】〕〉》”’\"'］]｝}")
-EMPHASIS_MARKS = "*_~`"
-
-# Japanese that cannot end a sentence: particles and the comma.
-_JAPANESE_DANGLING = set("をにがはのとでへもやか、，,")
-_ENGLISH_DANGLING = re.compile(
-    r"\b(?:a|an|the|and|or|but|of|to|in|on|for|with|by|from|that|which|as|at|is|are|was|were)$",
-    re.IGNORECASE,
-)
-
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
-_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_STANDALONE_LINE = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)|\[[^\]]+\]:\s*\S+|</?[a-zA-Z][^>]*>)\s*$")
-
-
-def _inside_open_fence(lines: list[str]) -> bool:
-    fences = sum(1 for line in lines if _FENCE.match(line))
-    return fences % 2 == 1
-
-
-def _sentence_is_complete(text: str) -> bool:
-    stripped = text.rstrip().rstrip(EMPHASIS_MARKS).rstrip()
-    while stripped and stripped[-1] in CLOSING_MARKS:
-        stripped = stripped[:-1].rstrip()
-        if stripped and stripped[-1] in TERMINAL_PUNCTUATION:
-            return True
-    if not stripped:
-        return True
-    return stripped[-1] in TERMINAL_PUNCTUATION
-
-
-def _list_item_is_complete(item: str) -> bool:
-    stripped = item.rstrip().rstrip(EMPHASIS_MARKS).rstrip()
-    if not stripped:
-        return True
-    return stripped[-1] not in _JAPANESE_DANGLING and not _ENGLISH_DANGLING.search(stripped)
+from .endings import ends_in_terminal_punctuation, ends_on_a_link, lead_in_is_complete, sentence_is_complete
+from .markup import Line, Role, read_body
 
 
 def is_truncated(text: str) -> bool:
     """True when ``text`` (Markdown) ends mid-sentence or inside an open block."""
-    lines = text.rstrip().splitlines()
-    if not lines:
-        return False
-    if _inside_open_fence(lines):
+    body = read_body(text)
+    if body.left_open:
         return True
-    last = lines[-1]
-    if _FENCE.match(last) or _HEADING.match(last) or _RULE.match(last):
+    return not _ends_complete(body.lines)
+
+
+def _ends_complete(lines: list[Line]) -> bool:
+    shown_after = False
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if line.role is Role.CONTENT:
+            shown_after = True
+        elif line.role is Role.ITEM:
+            return _list_ends_complete(lines, index)
+        elif line.role is Role.PROSE:
+            if shown_after or ends_on_a_link(line.text):
+                return lead_in_is_complete(line.text)
+            return sentence_is_complete(line.text)
+    return True  # no prose at all: nothing to be cut
+
+
+def _list_ends_complete(lines: list[Line], last: int) -> bool:
+    item = lines[last].item
+    if not lead_in_is_complete(lines[last].text):
         return False
-    if _TABLE_ROW.match(last) or _STANDALONE_LINE.match(last):
-        return False
-    if _LIST_ITEM.match(last):
-        return not _list_item_is_complete(_LIST_ITEM.sub("", last, count=1))
-    last = re.sub(r"^\s*>\s?", "", last)  # a quotation ends like any paragraph
-    return not _sentence_is_complete(last)
+    earlier = _last_lines_of_earlier_items(lines, last, item)
+    if earlier and all(ends_in_terminal_punctuation(text) for text in earlier):
+        return sentence_is_complete(lines[last].text)
+    return True
+
+
+def _last_lines_of_earlier_items(lines: list[Line], last: int, item: int) -> list[str]:
+    """The last line of each item of the same list before item number ``item``."""
+    texts: dict[int, str] = {}
+    for line in reversed(lines[:last]):
+        if line.role is Role.BLANK:
+            continue
+        if line.role is not Role.ITEM:
+            break
+        if line.item != item:
+            texts.setdefault(line.item, line.text)
+    return list(texts.values())
