@@ -38,6 +38,12 @@ COMPLETE_JAPANESE_ENDINGS = (
     "である",
     "のだ",
     "んだ",
+    # the polite trailing-off of conversational Japanese: 「喜んでくれるといいのですが」
+    "のですが",
+    "んですが",
+    "のですけど",
+    "んですけど",
+    "のですけれど",
     # questions
     "ですか",
     "ますか",

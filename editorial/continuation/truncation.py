@@ -23,13 +23,19 @@ sentence of prose, not on the last line (``markup`` tells what each line is):
   sentences: then it has to, too.
 """
 
+import re
+
 from .endings import ends_in_terminal_punctuation, ends_on_a_link, lead_in_is_complete, sentence_is_complete
 from .markup import Line, Role, read_body
+
+_FINISHED_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def is_truncated(text: str) -> bool:
     """True when ``text`` (Markdown) ends mid-sentence or inside an open block."""
-    body = read_body(text)
+    # A finished comment shows nothing (the import leaves its markers after an image it could
+    # not find, on the image's line): judge the text without it. An unclosed one still counts.
+    body = read_body(_FINISHED_COMMENT.sub("", text))
     if body.left_open:
         return True
     return not _ends_complete(body.lines)

@@ -258,14 +258,16 @@ class Importer:
         slugs = self._plan_slugs(posts, existing)
         links = SiteLinks.for_posts(posts, slugs)
         names = _Names(posts)
-        revisions_to_save, dates_to_show = [], []
+        revisions_to_save, dates_to_show, addresses, address_results = [], [], [], []
         for index, (post, result) in enumerate(read):
-            self._revisions, self._dates = [], []
+            self._revisions, self._dates, self._addresses = [], [], []
             try:
                 with transaction.atomic():
                     self._import_one(post, result, existing.get(index), slugs[index], names, links)
                 revisions_to_save += self._revisions
                 dates_to_show += self._dates
+                addresses += self._addresses
+                address_results += [result] * len(self._addresses)
             except PostError as error:
                 result.outcome, result.reason, result.notes = Outcome.FAILED, str(error), []
             except Exception as error:  # one broken file must not stop the others
@@ -275,6 +277,7 @@ class Importer:
                 self.progress(result)
         names.remove_unused()
         # Saved together for the whole import: one query each instead of one a post.
+        self._record_old_addresses(addresses, address_results)
         Revision.objects.bulk_create(revisions_to_save)
         Article.objects.bulk_update(dates_to_show, ["updated_at"], batch_size=500)
 
@@ -295,7 +298,7 @@ class Importer:
             self._create(post, result, slug, converted, names)
         else:
             self._update(post, result, article, converted, names)
-        result.notes += self._record_source(post, result.article, converted, result_is_new=article is None)
+        self._record_source(post, result.article, converted, result_is_new=article is None)
 
     def _create(self, post: Post, result: FileResult, slug: str, converted: ConvertedPost, names: _Names):
         body = segments.assemble_texts(converted.segments)
@@ -388,10 +391,19 @@ class Importer:
             ImportedSource.objects.create(article=article, **values)
         else:
             ImportedSource.objects.update_or_create(article=article, defaults=values)
-        return [
-            clash.message
-            for clash in record_legacy_urls(article, old_addresses(post), new_article=result_is_new)
-        ]
+        self._addresses.append((post, article, result_is_new))
+
+    def _record_old_addresses(self, imported, results):
+        """Jekyll served the later-dated of two posts at one address, so the latest post
+        claims its addresses first and an earlier one finds them taken."""
+        latest_first = sorted(
+            zip(imported, results, strict=True),
+            key=lambda pair: pair[0][0].date or datetime.min.replace(tzinfo=UTC),
+            reverse=True,
+        )
+        for (post, article, new), result in latest_first:
+            clashes = record_legacy_urls(article, old_addresses(post), new_article=new)
+            result.notes += [clash.message for clash in clashes]
 
 
 def old_addresses(post: Post) -> list[str]:

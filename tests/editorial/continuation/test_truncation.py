@@ -270,3 +270,17 @@ def test_the_samples_first_pass_is_flagged():
 @sample_needed
 def test_the_samples_stitched_text_is_not_flagged():
     assert not is_truncated(assemble_texts(sample_passes()))
+
+
+def test_a_comment_after_an_image_on_its_line_is_not_read_as_the_ending():
+    # The importer leaves a marker there for an image it could not find.
+    text = "The canister stove won on speed.\n\n![Stoves](/assets/s.png)<!-- 取り込み時に見つからなかった画像: /assets/s.png -->"
+    assert not is_truncated(text)
+    assert is_truncated(
+        "The canister stove won on\n\n<!-- 取り込み時に見つからなかった画像: /assets/s.png -->"
+    )
+
+
+def test_the_polite_trailing_off_is_a_complete_ending():
+    assert not is_truncated("深煎りを送りました。\n\n喜んでくれるといいのですが")
+    assert is_truncated("深煎りを送りましたが")

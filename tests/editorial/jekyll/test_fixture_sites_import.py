@@ -127,11 +127,14 @@ def _served_at(facts):
 @pytest.mark.parametrize("site", ["rules", "japanese-blog", "english-blog", "permalink-styles"])
 def test_every_old_address_redirects_to_its_article_once_published(site, client):
     import_site(site)
+    files = expected(site)
+    # Jekyll wrote posts in date order: of two at one address, the later-dated is what it served.
+    served_by = {}
+    for path, facts in sorted(files.items(), key=lambda item: str(item[1].get("date"))):
+        if facts.get("post") and _served_at(facts) and (site, path) not in NOT_IMPORTED:
+            served_by[_served_at(facts)] = path
     checked = 0
-    for path, facts in expected(site).items():
-        served = _served_at(facts)
-        if not facts.get("post") or not served or (site, path) in NOT_IMPORTED:
-            continue
+    for served, path in served_by.items():
         article = ImportedSource.objects.select_related("article").get(source_key=path).article
         response = client.get(served)
         if article.status == S.PUBLISHED:

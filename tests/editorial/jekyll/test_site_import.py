@@ -207,7 +207,11 @@ def test_a_post_costs_a_bounded_number_of_queries(tmp_path):
             f"_posts/2015-03-{number + 1:02d}-post{number}.md",
             f"title: 記事{number}\ncategories: [市場, 分類{number % 3}]\ntags: [AI, 半導体, タグ{number}]\n"
             f"author: [著者{number % 4}, ALLFORCES編集部]",
-            body=COMPLETE + "\n---END---\n設備投資の再開が見込まれます。受注は増えています。\n",
+            body=COMPLETE  # five passes: the cost must not grow with them
+            + "\n---END---\n設備投資の再開が見込まれます。受注は増えています。\n"
+            + "\n---END---\n受注は増えています。在庫は減りました。\n"
+            + "\n---END---\n在庫は減りました。価格は上がりました。\n"
+            + "\n---END---\n価格は上がりました。利益も増えました。\n",
         )
     with CaptureQueriesContext(connection) as queries:
         assert run(tmp_path)[0]
