@@ -9,8 +9,8 @@ footnotes, tables and, for a few, passes separated by ``---END---``), then
 for each variant, against a fresh database of its own:
 
 - times ``manage.py import_jekyll SITE`` run from the variant's checkout;
-- reads back what it made: articles, bodies still holding Liquid, files
-  under MEDIA_ROOT.
+- reads back what it made: articles (by stage), bodies still holding
+  Liquid, files under MEDIA_ROOT.
 
 For the new importer it then imports the site once more, into a fresh
 database, inside ``manage.py shell`` with a query counter on the connection,
@@ -444,8 +444,11 @@ def read_back(database: str, media: Path) -> dict:
             "SELECT count(*), count(*) FILTER (WHERE strpos(body, '{%') > 0 OR strpos(body, '{{') > 0)"
             " FROM articles_article"
         ).fetchone()
+        stages = connection.execute(
+            "SELECT status, count(*) FROM articles_article GROUP BY status ORDER BY count(*) DESC"
+        ).fetchall()
     files = sum(1 for path in media.rglob("*") if path.is_file()) if media.exists() else 0
-    return {"articles": articles, "liquid": liquid, "media_files": files}
+    return {"articles": articles, "stages": stages, "liquid": liquid, "media_files": files}
 
 
 def run_variant(name: str, checkout: Path, site: Path, work: Path) -> dict:
@@ -562,7 +565,8 @@ def main():
     print()
     for name, run in runs.items():
         print(
-            f"- {name}: exit {run['exit']}; {run['summary']}; articles {run['articles']:,}; "
+            f"- {name}: exit {run['exit']}; {run['summary']}; articles {run['articles']:,} "
+            f"({', '.join(f'{stage} {count:,}' for stage, count in run['stages'])}); "
             f"bodies with Liquid left ({{% or {{{{) {run['liquid']:,}; files under MEDIA_ROOT {run['media_files']:,}"
         )
         for line in run["problems"][:3]:
