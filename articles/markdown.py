@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import markdown_it
@@ -20,6 +21,7 @@ import mdit_py_plugins
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -236,6 +238,40 @@ def _align_cells(state):
             token.attrs = {"align": token.attrs["style"].removeprefix("text-align:")}
 
 
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in {"W", "F"}
+
+
+class _JapaneseInlineState(StateInline):
+    """CommonMark will not close ``**「注目」**の`` (punctuation inside the
+    stars, a letter straight after) because it expects a space there, and
+    Japanese has none. Python-Markdown did bold it, so ``*`` and ``~``
+    runs next to a full-width character on their outer side may open or
+    close as if a space were there; ``_`` keeps the CommonMark rule."""
+
+    def scanDelims(self, start, canSplitWord):
+        scanned = super().scanDelims(start, canSplitWord)
+        if not canSplitWord:
+            return scanned
+        end = start + scanned.length
+        before = self.src[start - 1] if start > 0 else " "
+        after = self.src[end] if end < self.posMax else " "
+        can_open = scanned.can_open or (not after.isspace() and _wide(before))
+        can_close = scanned.can_close or (not before.isspace() and _wide(after))
+        return Scanned(can_open, can_close, scanned.length)
+
+
+def _parse_inline_japanese(inline):
+    def parse(src, md, env, tokens):
+        state = _JapaneseInlineState(src, md, env, tokens)
+        inline.tokenize(state)
+        for rule in inline.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
+
+    return parse
+
+
 def _flat_when_too_deep(tokenize):
     """markdown-it drops everything from a block nested past the limit to
     the end of the body; stop at the end of that block instead, and keep
@@ -370,6 +406,7 @@ def _parser() -> MarkdownIt:
         "reference", "abbreviation", _abbreviation_definition, {"alt": ["paragraph", "reference"]}
     )
     parser.block.tokenize = _flat_when_too_deep(parser.block.tokenize)
+    parser.inline.parse = _parse_inline_japanese(parser.inline)
     parser.inline.ruler.before("link", "deep_bracket", _deep_bracket)
     parser.core.ruler.push("abbreviations", _mark_abbreviations)
     parser.core.ruler.push("align_cells", _align_cells)

@@ -80,6 +80,27 @@ def test_a_comment_line_in_fenced_code_is_not_a_heading(source):
     assert "<code># コメント\n" in html
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("**「注目」**の銘柄", "<strong>「注目」</strong>の銘柄"),
+        ("これは**「注目」**です", "これは<strong>「注目」</strong>です"),
+        ("*（注）*を参照", "<em>（注）</em>を参照"),
+        ("**100%**の伸び", "<strong>100%</strong>の伸び"),
+        ("~~「旧」~~新", "<s>「旧」</s>新"),
+    ],
+)
+def test_emphasis_around_japanese_punctuation_needs_no_spaces(source, expected):
+    assert expected in render_markdown(source)
+
+
+@pytest.mark.parametrize(
+    "source", ["a * b * c", "価格は1000円*（税込）です", "__強調__です", "snake_case_name"]
+)
+def test_lone_stars_and_underscores_stay_text(source):
+    assert render_markdown(source) == f"<p>{source}</p>\n"
+
+
 # --- What the site rendered before, kept ----------------------------------------
 
 
