@@ -85,7 +85,7 @@ _BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\
 _NOT_IN_SLUG = re.compile(r"[^\w\s-]")
 _SLUG_GAP = re.compile(r"[-\s]+")
 _NUMBERED_SLUG = re.compile(r"^(.*)_([0-9]+)$")
-_ABBREVIATION = re.compile(r"\*\[([^\]\n]+)\]:[ \t]*(.*?)[ \t]*")
+_ABBREVIATION = re.compile(r"\*\[([^\]\n]+)\]:(.*)")
 _PLUGINS = {"footnote": footnote_plugin, "deflist": deflist_plugin, "dollarmath": dollarmath_plugin}
 
 
@@ -316,7 +316,7 @@ def _abbreviation_definition(state, start_line, end_line, silent):
     if defined is None:
         return False
     if not silent:
-        state.env.setdefault("abbreviations", {})[defined.group(1).strip()] = defined.group(2)
+        state.env.setdefault("abbreviations", {})[defined.group(1).strip()] = defined.group(2).strip(" \t")
         state.line = start_line + 1
     return True
 

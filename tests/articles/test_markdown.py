@@ -274,13 +274,14 @@ MAX = 200_000
         ("![[a](b" * (MAX // 7), lambda html: "<img" not in html and html.count("![[a](b") == MAX // 7),
         ("[x] " * (MAX // 4) + "\n\n[x]: https://example.com", lambda html: html.count("<a ") == MAX // 4),
         ("本文[^1]" * (MAX // 8) + "\n\n[^1]: 注", lambda html: html.count('href="#fn:1"') == MAX // 8),
+        ("*[a]: " + " \t" * (MAX // 2 - 10) + "題\u00a0\n\na", lambda html: '<abbr title="題' in html),
         (
             "| a | b |\n|:--|--:|\n" + "| 1 | 2 |\n" * (MAX // 10),
             lambda html: html.count('<td align="right">2</td>') == MAX // 10,
         ),
     ],
     ids=["brackets", "backslashes", "autolinks", "emphasis", "rule", "underscores", "backticks", "images",
-         "references", "footnotes", "table"],
+         "references", "footnotes", "abbreviation", "table"],
 )  # fmt: skip
 def test_the_longest_hostile_bodies_render_whole(source, expected):
     assert expected(render_markdown(source))
