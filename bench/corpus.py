@@ -323,7 +323,8 @@ class ArticleText:
 
     @property
     def plain_text(self) -> str:
-        """What ``plain_text_from_html(render(body))`` gives: headings keep their "#" permalink."""
+        """What ``plain_text_from_html(render(body))`` gives, up to the blanks that
+        ``search.normalise`` folds: headings keep their "#" permalink."""
         lines = []
         for heading, paragraphs in self.sections:
             lines.append(f"{heading}#")
