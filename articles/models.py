@@ -140,7 +140,10 @@ class Article(models.Model):
         help_text="記事のURLの末尾。空欄ならタイトルから自動で作ります（日本語のままでも使えます）。",
     )
     body = MarkdownxField(
-        "本文", blank=True, help_text="Markdownで書きます。入力欄の下にプレビューが出ます。"
+        "本文",
+        blank=True,
+        help_text="Markdown（CommonMark）で書きます。リストの入れ子は 2 字下げ、コードは ``` で囲みます。"
+        "入力欄の下にプレビューが出ます。",
     )
     excerpt = models.TextField(
         "抜粋", max_length=300, blank=True, help_text="一覧や検索結果、SNSでの共有時に出る要約（300字以内）。"

@@ -99,6 +99,7 @@ class _Token:
     trim_left: bool = False
     trim_right: bool = False
     code: bool = False
+    end: int = 0  # where a text token ends in the source (its text may lose blanks to trimming)
 
 
 @dataclass
@@ -150,7 +151,7 @@ def _tokenize(source: str, protected) -> list[_Token]:
     position = 0
     while match := _TOKEN.search(source, position):
         if match.start() > position:
-            tokens.append(_Token("text", source[position : match.start()], position))
+            tokens.append(_Token("text", source[position : match.start()], position, end=match.start()))
         token = _token(match.group(), match.start())
         token.code = regions.inside(protected, match.start())
         position = match.end()
@@ -168,7 +169,7 @@ def _tokenize(source: str, protected) -> list[_Token]:
                 position = end.end()
         tokens.append(token)
     if position < len(source):
-        tokens.append(_Token("text", source[position:], position))
+        tokens.append(_Token("text", source[position:], position, end=len(source)))
     for index, token in enumerate(tokens):
         if token.kind == "text" or token.code:
             continue
@@ -647,11 +648,10 @@ class _Renderer:
     def render_document(self, source: str) -> str:
         protected = regions.protected(source, comments=True, math=True)
         tokens = _tokenize(source, protected)
-        ends = [token.start for token in tokens[1:]] + [len(source)]
-        for token, end in zip(tokens, ends, strict=True):
+        for token in tokens:
             if token.kind != "text":
                 continue
-            for stray in _STRAY.finditer(source, token.start, end):
+            for stray in _STRAY.finditer(source, token.start, token.end):
                 if regions.inside(protected, stray.start()):
                     continue
                 if stray.group() == "%}":

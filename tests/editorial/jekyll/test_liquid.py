@@ -464,3 +464,10 @@ def test_unclosed_raw_is_kept_out_and_the_rest_converted():
     assert result.text.endswith("はじめての投稿")
     assert markers(result.text) == ["{% raw %}"]
     assert result.unknown_tags == []
+
+
+def test_raw_around_code_is_not_reported_as_broken_liquid():
+    text = "Inline: {% raw %}`{{ page.title }}`{% endraw %} prints it.\n\n{% raw %}\n```liquid\n{% for p in site.posts %}{{ p.title }}{% endfor %}\n```\n{% endraw %}\n"
+    converted = convert(text, context())
+    assert converted.problems == []
+    assert "`{{ page.title }}`" in converted.text and "{% for p in site.posts %}" in converted.text
