@@ -165,3 +165,12 @@ def test_old_address_under_every_permalink_style(style, path, url):
     site.config["permalink"] = style
     source = next(source for source in site_files(site) if source.key == path)
     assert old_addresses(read_post(source))[0] == unquote(url)  # kept decoded, as requests arrive
+
+
+def test_two_space_lists_and_code_in_list_items_reach_readers_as_written(client):
+    import_site("english-blog")
+    article = ImportedSource.objects.get(source_key="_posts/2019-04-06-packing-list.md").article
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r"<li>Pad\s*<ul>\s*<li>Inflatable in summer</li>", html)
+    assert "<pre><code># a full canister sinks deeper" in html  # a comment line, not a heading
+    assert "<h1># a full canister" not in html
