@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
+from .posts import PostError, front_matter_categories
 from .site import DATED_NAME
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -48,6 +49,17 @@ def relative_path(article: Article) -> PurePosixPath:
     return PurePosixPath("_posts") / file_name(article)
 
 
+def _categories_in_order(article: Article, kept: dict) -> list[str]:
+    """The article's categories, those of the original front matter first and in its order:
+    ``:categories`` in an address follows that order."""
+    current = [category.name for category in article.categories.all()]
+    try:
+        original = front_matter_categories(kept)
+    except PostError:
+        original = []
+    return [name for name in original if name in current] + [name for name in current if name not in original]
+
+
 def front_matter(article: Article) -> dict:
     source = getattr(article, "imported_source", None)
     kept = dict(source.front_matter) if source is not None and isinstance(source.front_matter, dict) else {}
@@ -56,7 +68,7 @@ def front_matter(article: Article) -> dict:
         "layout": kept.get("layout") or (source.layout if source else "post"),
         "title": article.title,
         "date": f"{post_date(article):%Y-%m-%d %H:%M:%S %z}",
-        "categories": [category.name for category in article.categories.all()],
+        "categories": _categories_in_order(article, kept),
         "tags": sorted(article.tags.names()),
         "author": authors[0] if len(authors) == 1 else authors,
         "excerpt": article.excerpt,

@@ -153,6 +153,12 @@ def _singular(value, key) -> list:
     raise PostError(f"{key} は文字列で書いてください。")
 
 
+def front_matter_categories(meta: dict) -> list[str]:
+    """The categories ``categories`` and ``category`` name, in Jekyll's order."""
+    names = [*_plural(meta.get("categories"), "categories"), *_singular(meta.get("category"), "category")]
+    return [str(name).strip() for name in names if str(name).strip()]
+
+
 def _json_safe(value):
     """The front matter as kept with the article: every key, in JSON's types."""
     if isinstance(value, dict):
@@ -307,11 +313,7 @@ def read_post(source: SourceFile) -> Post:
         if reason := body_too_long(part):
             raise PostError(reason)
 
-    categories = [
-        *source.folder_categories,
-        *_plural(meta.get("categories"), "categories"),
-        *_singular(meta.get("category"), "category"),
-    ]
+    categories = [*source.folder_categories, *front_matter_categories(meta)]
     # Jekyll reads ``tags`` only when there is no ``tag`` (Utils.pluralized_array_from_hash).
     tags = (
         _singular(meta["tag"], "tag")

@@ -174,3 +174,33 @@ def test_two_space_lists_and_code_in_list_items_reach_readers_as_written(client)
     assert re.search(r"<li>Pad\s*<ul>\s*<li>Inflatable in summer</li>", html)
     assert "<pre><code># a full canister sinks deeper" in html  # a comment line, not a heading
     assert "<h1># a full canister" not in html
+
+
+@pytest.mark.parametrize("site", ["rules", "japanese-blog", "english-blog"])
+def test_an_exported_site_gives_jekyll_the_same_posts_at_the_same_addresses(site, tmp_path):
+    from editorial.models import LegacyURL
+
+    import_site(site)
+
+    def snapshot():
+        return sorted(
+            (
+                a.title,
+                a.status,
+                a.published_at,
+                tuple(sorted(c.name for c in a.categories.all())),
+                tuple(sorted(a.tags.names())),
+                tuple(sorted(LegacyURL.objects.filter(article=a).values_list("path", flat=True))),
+            )
+            for a in Article.objects.all()
+        )
+
+    before = snapshot()
+    out = tmp_path / "out"
+    call_command("export_jekyll", str(out), stdout=StringIO())
+    (out / "_config.yml").write_text(
+        (SITES / site / "_config.yml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    Article.objects.all().delete()
+    call_command("import_jekyll", str(out), stdout=StringIO(), stderr=StringIO())
+    assert snapshot() == before
