@@ -113,3 +113,12 @@ def test_required_disclaimer_for_investment_articles(article, settings):
 def test_forbidden_phrase_blocks(article):
     found = codes(save_body(article, READY_BODY + "\n\nこの銘柄は必ず儲かる。"))
     assert found["forbidden_phrase"].blocking and found["forbidden_phrase"].paragraph == 4
+
+
+def test_what_an_import_could_not_convert_is_a_warning_until_the_editor_deals_with_it(article):
+    marker = "<!-- 取り込み時に変換できなかった Liquid: {% youtube abc %} -->"
+    save_body(article, f"{READY_BODY}\n\n{marker}\n")
+    finding = codes(article)["import_leftover"]
+    assert not finding.blocking and "youtube" in finding.message and finding.paragraph
+    save_body(article, READY_BODY)
+    assert "import_leftover" not in codes(article)
