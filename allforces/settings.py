@@ -339,3 +339,7 @@ ARTICLE_BODY_MAX_CHARS = env.int("ARTICLE_BODY_MAX_CHARS", default=200_000)
 
 # Jekyll import: files above this size are refused rather than half-read.
 JEKYLL_MAX_FILE_BYTES = env.int("JEKYLL_MAX_FILE_BYTES", default=2 * 1024 * 1024)
+# One editor's live preview: one render at a time, this many a second (editorial/preview_limits.py).
+PREVIEW_RATE_PER_SECOND = env.int("PREVIEW_RATE_PER_SECOND", default=3)
+# Longer than gunicorn's timeout, so a slot held by a killed worker frees itself.
+PREVIEW_BUSY_TIMEOUT_SECONDS = 35

@@ -280,6 +280,7 @@ def _flat_when_too_deep(tokenize):
     def guarded(state, start_line, end_line, *args):
         if state.level < MAX_NESTING:
             return tokenize(state, start_line, end_line, *args)
+        state.env["too_deep"] = True
         line = last = start_line
         while line < end_line and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
             line += 1
@@ -427,6 +428,7 @@ def _parser() -> MarkdownIt:
 class Rendered:
     html: str
     toc: list  # [{"id", "name", "level", "children"}]: the body's h2 sections, deeper headings nested
+    too_deep: bool = False  # a list or quote nested past MAX_NESTING was shown as plain text
 
 
 def render(text: str) -> Rendered:
@@ -436,7 +438,11 @@ def render(text: str) -> Rendered:
     tokens = parser.parse(text or "", env)
     html_out = sanitise_html(parser.renderer.render(tokens, parser.options, env))
     sections = _table_of_contents(env.get("headings", []))
-    return Rendered(html=html_out, toc=sections if len(sections) >= TOC_MIN_HEADINGS else [])
+    return Rendered(
+        html=html_out,
+        toc=sections if len(sections) >= TOC_MIN_HEADINGS else [],
+        too_deep=env.get("too_deep", False),
+    )
 
 
 def render_markdown(text: str) -> str:

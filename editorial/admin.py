@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.managers import TaggableManager
 from taggit.models import Tag
@@ -33,7 +32,12 @@ from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm, row_id
 from .models import Revision, Segment
 from .roles import author_profile, is_author_of, is_editor, may_edit_content
-from .widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple, SuggestingTagWidget
+from .widgets import (
+    QuietPreviewMarkdownxWidget,
+    SafeAutocompleteSelect,
+    SafeAutocompleteSelectMultiple,
+    SuggestingTagWidget,
+)
 
 
 class SafeInputs:
@@ -176,7 +180,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         ),
     ]
     formfield_overrides = {
-        MarkdownxField: {"widget": AdminMarkdownxWidget},
+        MarkdownxField: {"widget": QuietPreviewMarkdownxWidget},
         TaggableManager: {"widget": SuggestingTagWidget},
     }
 

@@ -8,15 +8,16 @@ from django.views.decorators.http import require_GET, require_POST
 from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
+from articles import markdown
 from articles.furniture import furniture_of
-from articles.markdown import render_markdown
 from articles.models import Article
 
-from . import previews
+from . import preview_limits, previews
 from .limits import body_too_long
 from .uploads import CheckedImageForm
 
 TAG_SUGGESTION_LIMIT = 20
+PREVIEW_RETRY_MARK = '<span hidden data-preview-retry="1000"></span>'
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
@@ -30,7 +31,22 @@ def markdown_preview(request):
     if reason := body_too_long(content):
         # markdownx shows whatever comes back in the preview pane, whatever the status.
         return HttpResponse(format_html('<p class="preview-error">{}</p>', reason), status=413)
-    return HttpResponse(render_markdown(content))
+    with preview_limits.preview_slot(request.user.pk) as allowed:
+        if not allowed:
+            # The pane keeps what it showed; preview_retry.js asks again a moment later.
+            busy = preview_limits.last_preview(request.user.pk) + PREVIEW_RETRY_MARK
+            return HttpResponse(busy, status=429, headers={"Retry-After": "1"})
+        rendered = markdown.render(content)
+        html = rendered.html
+        if rendered.too_deep:
+            notice = format_html(
+                '<p class="preview-error">{}</p>',
+                f"箇条書きや引用の入れ子が深すぎます（上限 {markdown.MAX_NESTING} 段）。"
+                "それより深い部分は、書いたままの一つの段落として表示されます。",
+            )
+            html = notice + html
+        preview_limits.remember_preview(request.user.pk, html)
+    return HttpResponse(html)
 
 
 @method_decorator(staff_member_required, name="dispatch")

@@ -1,6 +1,14 @@
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.urls import reverse_lazy
+from markdownx.widgets import AdminMarkdownxWidget
 from taggit.forms import TagWidget
+
+
+class QuietPreviewMarkdownxWidget(AdminMarkdownxWidget):
+    """markdownx's editor, asking again quietly when the live preview says it is busy (429)."""
+
+    class Media:
+        js = ["editorial/preview_retry.js"]
 
 
 class SuggestingTagWidget(TagWidget):
