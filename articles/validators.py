@@ -20,10 +20,15 @@ def _controls_except(allow: str) -> re.Pattern:
     return re.compile(f"(?![{re.escape(allow)}])[{CONTROL_CHARACTERS}]") if allow else _ANY_CONTROL
 
 
+def first_control_character(text: str, *, allow: str = "") -> re.Match | None:
+    """Where ``text`` first holds a control character other than those in ``allow``."""
+    return _controls_except(allow).search(text or "")
+
+
 def control_character_problem(text: str, *, allow: str = "") -> str | None:
     """What is wrong with ``text``, in Japanese, if it holds a control character
     other than those in ``allow``; None if it holds none."""
-    match = _controls_except(allow).search(text or "")
+    match = first_control_character(text, allow=allow)
     if match is None:
         return None
     character, position = match.group(), match.start() + 1
