@@ -21,6 +21,7 @@ from taggit.models import Tag
 
 from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
+from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
 from . import previews, revisions, scheduling, workflow
 from .checks import review_findings
@@ -532,12 +533,15 @@ def pair_with_previous(revisions_newest_first):
 
 
 def parse_comment(value: str) -> str:
-    """The workflow panel's comment; NUL cannot be stored, so it is refused, not dropped."""
+    """The workflow panel's comment; NUL cannot be stored, so it is refused, not dropped,
+    and so are the other control characters (the comment goes into e-mails)."""
     if "\x00" in value:
         raise WorkflowError(
             "コメントに使えない制御文字（NUL）が含まれています。"
             "その文字を取り除いてから、もう一度操作してください。"
         )
+    if problem := control_character_problem(value, allow=LAYOUT_CHARACTERS):
+        raise WorkflowError(f"コメントに{problem}その文字を取り除いてから、もう一度操作してください。")
     return value.strip()
 
 

@@ -5,7 +5,12 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
-from articles.validators import control_character_problem, reject_control_characters, strip_control_characters
+from articles.validators import (
+    control_character_problem,
+    reject_control_characters,
+    reject_control_characters_in_text,
+    strip_control_characters,
+)
 
 from .editing import SCHEDULE_BOUND_STAGES, WORKFLOW_FIELDS, lock_for_edit
 from .exceptions import EditConflict
@@ -177,6 +182,7 @@ class SegmentForm(forms.Form):
 
     def clean_text(self):
         text = self.cleaned_data["text"]
+        reject_control_characters_in_text(text)
         if reason := body_too_long(text, what="続きの本文"):
             raise ValidationError(reason, code="body_too_long")
         return text

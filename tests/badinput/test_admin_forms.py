@@ -467,6 +467,18 @@ def test_a_workflow_comment_with_nul_is_refused_and_the_stage_stays(editor_clien
     assert scheduled.status == S.SCHEDULED
 
 
+def test_a_workflow_comment_with_another_control_character_is_refused_and_the_stage_stays(
+    editor_client, scheduled
+):
+    response = press(editor_client, scheduled, "unschedule", _workflow_comment="理由\x1bです\n次の行")
+    assert (
+        "コメントに使えない制御文字（U+001B）が 3 文字目にあります。その文字を取り除いてから、もう一度操作してください。"
+        in messages_of(response)
+    )
+    scheduled.refresh_from_db()
+    assert scheduled.status == S.SCHEDULED
+
+
 def test_a_very_long_workflow_comment_is_kept_whole(editor_client, scheduled):
     from editorial.models import Transition
 
