@@ -16,6 +16,7 @@ from . import search
 from .images import cover_upload_to, validate_cover
 from .markdown import Rendered, render, renderer_fingerprint
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
+from .validators import reject_control_characters, reject_control_characters_in_text
 
 # Columns save() derives from the title, excerpt and body.
 DERIVED_FROM_CONTENT = (
@@ -34,9 +35,9 @@ def body_digest(body: str) -> str:
 
 
 class Author(models.Model):
-    name = models.CharField("表示名", max_length=100)
+    name = models.CharField("表示名", max_length=100, validators=[reject_control_characters])
     slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=True)
-    bio = models.TextField("プロフィール", blank=True)
+    bio = models.TextField("プロフィール", blank=True, validators=[reject_control_characters_in_text])
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="ログインユーザー",
@@ -65,9 +66,9 @@ class Author(models.Model):
 
 
 class Category(models.Model):
-    name = models.CharField("名前", max_length=100, unique=True)
+    name = models.CharField("名前", max_length=100, unique=True, validators=[reject_control_characters])
     slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=True)
-    description = models.TextField("説明", blank=True)
+    description = models.TextField("説明", blank=True, validators=[reject_control_characters_in_text])
     position = models.PositiveSmallIntegerField("表示順", default=0, help_text="小さいほど先に表示されます。")
     # Its newest live article, for the home page's featured list: a copy kept by
     # refresh_live_copies() (see CategoryListing), checked to be live when read.
@@ -130,7 +131,7 @@ class Article(models.Model):
 
     SLUG_MAX_LENGTH = 200
 
-    title = models.CharField("タイトル", max_length=200)
+    title = models.CharField("タイトル", max_length=200, validators=[reject_control_characters])
     slug = models.SlugField(
         "スラッグ",
         max_length=SLUG_MAX_LENGTH,
@@ -142,11 +143,16 @@ class Article(models.Model):
     body = MarkdownxField(
         "本文",
         blank=True,
+        validators=[reject_control_characters_in_text],
         help_text="Markdown（CommonMark）で書きます。リストの入れ子は 2 字下げ、コードは ``` で囲みます。"
         "入力欄の下にプレビューが出ます。",
     )
     excerpt = models.TextField(
-        "抜粋", max_length=300, blank=True, help_text="一覧や検索結果、SNSでの共有時に出る要約（300字以内）。"
+        "抜粋",
+        max_length=300,
+        blank=True,
+        validators=[reject_control_characters_in_text],
+        help_text="一覧や検索結果、SNSでの共有時に出る要約（300字以内）。",
     )
     authors = models.ManyToManyField(
         Author, through="ArticleAuthor", related_name="articles", verbose_name="著者"
@@ -168,6 +174,7 @@ class Article(models.Model):
         max_length=200,
         blank=True,
         db_default="",
+        validators=[reject_control_characters],
         help_text="画像が見えない読者のための説明（代替テキスト）。",
     )
     status = models.CharField(

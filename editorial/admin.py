@@ -20,6 +20,7 @@ from taggit.models import Tag
 
 from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
+from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
 from . import previews, revisions, scheduling, workflow
 from .checks import review_findings
@@ -29,7 +30,7 @@ from .continuation.stitching import find_overlap
 from .continuation.truncation import is_truncated
 from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
-from .forms import ArticleAdminForm, SegmentForm, row_id
+from .forms import ArticleAdminForm, SegmentForm, TagAdminForm, explain_nul_in, row_id
 from .models import Revision, Segment
 from .roles import author_profile, is_author_of, is_editor, may_edit_content
 from .widgets import (
@@ -43,10 +44,17 @@ from .widgets import (
 class SafeInputs:
     """Admin inputs that Django lets through to the database as a 500: NUL in
     searches (PostgreSQL refuses it in text; no title or name holds one) and
-    non-numeric ids re-displayed by the autocomplete widgets."""
+    non-numeric ids re-displayed by the autocomplete widgets. NUL typed into
+    a text field gets a message that says so."""
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            explain_nul_in(formfield)
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -89,6 +97,8 @@ class TagAdmin(TaggitTagAdmin):
     any staff user could rewrite the tags of every article, published ones
     included, by merging.
     """
+
+    form = TagAdminForm
 
     @admin.action(description="選んだタグを1つに統合", permissions=["add", "change"])
     def render_tag_form(self, request, queryset):
@@ -527,12 +537,15 @@ def pair_with_previous(revisions_newest_first):
 
 
 def parse_comment(value: str) -> str:
-    """The workflow panel's comment; NUL cannot be stored, so it is refused, not dropped."""
+    """The workflow panel's comment; NUL cannot be stored, so it is refused, not dropped,
+    and so are the other control characters (the comment goes into e-mails)."""
     if "\x00" in value:
         raise WorkflowError(
             "コメントに使えない制御文字（NUL）が含まれています。"
             "その文字を取り除いてから、もう一度操作してください。"
         )
+    if problem := control_character_problem(value, allow=LAYOUT_CHARACTERS):
+        raise WorkflowError(f"コメントに{problem}その文字を取り除いてから、もう一度操作してください。")
     return value.strip()
 
 

@@ -5,6 +5,12 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
+from articles.validators import (
+    control_character_problem,
+    reject_control_characters,
+    reject_control_characters_in_text,
+    strip_control_characters,
+)
 
 from .editing import SCHEDULE_BOUND_STAGES, WORKFLOW_FIELDS, lock_for_edit
 from .exceptions import EditConflict
@@ -34,12 +40,16 @@ def explain_nul_characters(form):
     """Give every text field a clear message for NUL characters: Django's own
     Japanese translation of it reads "enter some characters", which misleads."""
     for field in form.fields.values():
-        field.validators = [
-            validators.ProhibitNullCharactersValidator(message=NUL_MESSAGE)
-            if isinstance(validator, validators.ProhibitNullCharactersValidator)
-            else validator
-            for validator in field.validators
-        ]
+        explain_nul_in(field)
+
+
+def explain_nul_in(field):
+    field.validators = [
+        validators.ProhibitNullCharactersValidator(message=NUL_MESSAGE)
+        if isinstance(validator, validators.ProhibitNullCharactersValidator)
+        else validator
+        for validator in field.validators
+    ]
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -78,6 +88,12 @@ class ArticleAdminForm(forms.ModelForm):
         tags = self.cleaned_data.get("tags") or []
         limit = Tag._meta.get_field("name").max_length
         for name in tags:
+            if problem := control_character_problem(name):
+                raise ValidationError(
+                    f"タグ「{strip_control_characters(name, keep='')[:10]}」: {problem}"
+                    "その文字を取り除いてからもう一度保存してください。",
+                    code="control_character",
+                )
             if len(name) > limit:
                 raise ValidationError(
                     f"タグ「{name[:10]}…」が長すぎます（{len(name)} 文字、上限 {limit} 文字）。短くしてください。",
@@ -123,6 +139,23 @@ class ArticleAdminForm(forms.ModelForm):
         raise ValidationError(str(conflict), code="edit_conflict")
 
 
+class TagAdminForm(forms.ModelForm):
+    """taggit's tag form, with the rule every other name follows (taggit's model is not ours)."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        explain_nul_characters(self)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        reject_control_characters(name)
+        return name
+
+
 class SegmentForm(forms.Form):
     """A pasted continuation; its parent is detected unless the editor picks one."""
 
@@ -149,6 +182,7 @@ class SegmentForm(forms.Form):
 
     def clean_text(self):
         text = self.cleaned_data["text"]
+        reject_control_characters_in_text(text)
         if reason := body_too_long(text, what="続きの本文"):
             raise ValidationError(reason, code="body_too_long")
         return text

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import emails, scheduling
@@ -26,7 +25,7 @@ ARMED_SWEEP_GRACE = timedelta(minutes=1)
 # reject_on_worker_lost), so the batch is sent again in full: an author may
 # get an email twice rather than miss it. See docs/reliability.md.
 EMAIL_DELIVERY = {
-    "autoretry_for": (OSError, OperationalError, InterfaceError),
+    "autoretry_for": emails.RETRYABLE,
     "retry_backoff": True,
     "max_retries": 10,
     "acks_late": True,
@@ -59,8 +58,8 @@ def notify_authors_of_publication(transition_id):
 @shared_task(name="editorial.notify_authors_of_publications", **EMAIL_DELIVERY)
 def notify_authors_of_publications(transition_ids):
     """One message for a batch the scheduler published; an email per article."""
-    for transition in Transition.objects.select_related("article").filter(pk__in=transition_ids):
-        emails.send_published(transition.article)
+    transitions = Transition.objects.select_related("article").filter(pk__in=transition_ids)
+    emails.send_published_batch(transition.article for transition in transitions)
 
 
 @worker_ready.connect

@@ -18,6 +18,7 @@ from django.conf import settings
 
 from articles.models import Article
 from articles.text import slug_candidate
+from articles.validators import control_character_problem, first_control_character, strip_control_characters
 
 from ..continuation.segments import assemble_texts
 from ..limits import body_too_long
@@ -118,9 +119,40 @@ def parse_date(value, *, zone: tzinfo, where="date") -> datetime:
     return moment
 
 
+def _refuse_raw_controls(text: str) -> None:
+    """A control character typed into the file itself, with the line it is on."""
+    if match := first_control_character(text, allow="\t\n"):
+        line = text.count("\n", 0, match.start()) + 1
+        raise PostError(
+            f"{line} 行目に使えない制御文字（U+{ord(match.group()):04X}）があります。"
+            "その文字を取り除いてから取り込んでください。"
+        )
+
+
+def _refuse_controls(value, key: str) -> None:
+    """Control characters written as YAML escapes (``"\\e"``, ``"\\x1b"``) anywhere in the
+    front matter; tabs and line breaks are left to the one-line fields' own checks."""
+    if isinstance(value, dict):
+        for item_key, item in value.items():
+            _refuse_controls(item_key, key)
+            _refuse_controls(item, f"{key}.{item_key}" if key else str(item_key))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_controls(item, key)
+    elif isinstance(value, str) and (problem := control_character_problem(value, allow="\t\n\r")):
+        raise PostError(f"front matter の {key or '項目名'}: {problem}")
+
+
+def _one_line(value: str, key: str) -> str:
+    if problem := control_character_problem(value):
+        raise PostError(f"{key} の「{strip_control_characters(value, keep='').strip()[:20]}」: {problem}")
+    return value
+
+
 def _checked_names(names: list[str], key: str) -> list[str]:
     names = [name for name in (str(name).strip() for name in names) if name]
     for name in names:
+        _one_line(name, key)
         if len(name) > MAX_NAME_LENGTH:
             raise PostError(f"{key} の「{name[:20]}…」が長すぎます（上限 {MAX_NAME_LENGTH} 文字）。")
     return list(dict.fromkeys(names))
@@ -264,15 +296,17 @@ def read_post(source: SourceFile) -> Post:
     text = _decode(data)
     if not text.strip():
         raise PostError("ファイルが空です。front matter と本文を書いてから取り込んでください。")
+    _refuse_raw_controls(text)
     own, body = _front_matter(text)
     site = source.site
     meta = {**site.defaults_for(source.key, draft=source.draft), **own}
+    _refuse_controls(meta, "")
 
     dated = DATED_NAME.match(source.path.stem)
     name_slug = (dated.group(2) if dated else source.path.stem).rstrip(".")
     slug_value = meta.get("slug")
     if isinstance(slug_value, str | int) and str(slug_value).strip():
-        slug = str(slug_value).strip()
+        slug = _one_line(str(slug_value).strip(), "slug")
     elif dated or source.draft:
         slug = name_slug
     else:
@@ -284,6 +318,7 @@ def read_post(source: SourceFile) -> Post:
     title = str(title_value if title_value is not None else "").strip() or titleize(name_slug)
     if not title:
         raise PostError("title がなく、ファイル名からも作れません。")
+    _one_line(title, "title")
     if len(title) > 200:
         raise PostError(f"title が長すぎます（{len(title)} 文字、上限 200 文字）。")
 
@@ -334,7 +369,7 @@ def read_post(source: SourceFile) -> Post:
         tags=_checked_names(tags, "tags"),
         authors=_authors(meta, source),
         excerpt=excerpt,
-        layout=str(meta.get("layout") or "post")[:50],
+        layout=_one_line(str(meta.get("layout") or "post"), "layout")[:50],
         published=bool(published),
         segments=segments,
         front_matter=_json_safe(own),

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
+from articles.models import Article, Author, Category
 from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,39 @@ def test_feeds_list_only_published_articles(client, live_and_hidden, name, kwarg
     assert response.status_code == 200
     assert "公開記事" in body and "公開記事の要約" in body
     assert "下書き記事" not in body and "予約記事" not in body
+
+
+FEEDS = [
+    ("feed_rss", {}),
+    ("feed_atom", {}),
+    ("category_rss", {"slug": "investment"}),
+    ("category_atom", {"slug": "investment"}),
+    ("tag_rss", {"slug": "ai"}),
+    ("tag_atom", {"slug": "ai"}),
+    ("author_rss", {"slug": "allforces-editors"}),
+    ("author_atom", {"slug": "allforces-editors"}),
+]
+
+
+@pytest.mark.parametrize("full_text", [False, True])
+@pytest.mark.parametrize("name, kwargs", FEEDS)
+def test_feeds_leave_out_control_characters_saved_before_they_were_refused(
+    client, live_and_hidden, author, category, settings, name, kwargs, full_text
+):
+    settings.FEED_FULL_TEXT = full_text
+    # A queryset update, as rows were written before the validators existed.
+    Article.objects.filter(pk=live_and_hidden.pk).update(
+        title="公開\x1b記事", excerpt="公開記事の\x07要約", body="本文\x1bです\x9f。"
+    )
+    Author.objects.filter(pk=author.pk).update(name="編集\x1b部")
+    Category.objects.filter(pk=category.pk).update(name="投\x0c資")
+    Tag.objects.filter(slug="ai").update(name="bad\x0btag")
+    response = client.get(reverse(f"articles:{name}", kwargs=kwargs))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "公開記事" in body and "編集部" in body and "badtag" in body
+    assert ("本文です。" if full_text else "公開記事の要約") in body
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", body)
 
 
 def test_feed_of_an_unknown_category_is_a_404(client):

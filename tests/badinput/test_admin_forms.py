@@ -9,8 +9,9 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Author, Category
 from editorial import workflow
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import make_article
@@ -466,6 +467,18 @@ def test_a_workflow_comment_with_nul_is_refused_and_the_stage_stays(editor_clien
     assert scheduled.status == S.SCHEDULED
 
 
+def test_a_workflow_comment_with_another_control_character_is_refused_and_the_stage_stays(
+    editor_client, scheduled
+):
+    response = press(editor_client, scheduled, "unschedule", _workflow_comment="理由\x1bです\n次の行")
+    assert (
+        "コメントに使えない制御文字（U+001B）が 3 文字目にあります。その文字を取り除いてから、もう一度操作してください。"
+        in messages_of(response)
+    )
+    scheduled.refresh_from_db()
+    assert scheduled.status == S.SCHEDULED
+
+
 def test_a_very_long_workflow_comment_is_kept_whole(editor_client, scheduled):
     from editorial.models import Transition
 
@@ -518,3 +531,118 @@ def test_a_local_time_that_does_not_exist_or_is_ambiguous_is_refused_in_japanese
     (message,) = errors_of(response)["publish_at"]
     assert "America/New_York" in message and "タイムゾーン" in message
     assert not Article.objects.exists()
+
+
+# Control characters ------------------------------------------------------------------
+
+CONTROLS = ["\x00", "\x07", "\x0b", "\x1b", "\x7f", "\x85", "\x9f"]
+ONE_LINE_BREAKS = ["\t", "\n", "\r"]
+
+
+def assert_refused_for_a_control(errors, field):
+    (message,) = errors[field]
+    assert "制御文字" in message or "改行やタブは使えません" in message, message
+
+
+@pytest.mark.parametrize("control", CONTROLS + ONE_LINE_BREAKS)
+@pytest.mark.parametrize("field", ["title", "cover_alt"])
+def test_a_control_character_in_a_one_line_article_field_is_refused(editor_client, author, field, control):
+    response = editor_client.post(
+        ADD_URL, add_form_data(author, **{field: f"見出し{control}Bcc: x@example.com"})
+    )
+    assert_refused_for_a_control(errors_of(response), field)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("control", CONTROLS)
+@pytest.mark.parametrize("field", ["body", "excerpt"])
+def test_a_control_character_in_the_body_or_excerpt_is_refused(editor_client, author, field, control):
+    response = editor_client.post(ADD_URL, add_form_data(author, **{field: f"本文{control}です"}))
+    assert_refused_for_a_control(errors_of(response), field)
+    assert not Article.objects.exists()
+
+
+def test_the_message_names_the_character_and_where_it_is(editor_client, author):
+    response = editor_client.post(ADD_URL, add_form_data(author, title="見出し\x1bです"))
+    assert errors_of(response)["title"] == [
+        "使えない制御文字（U+001B）が 4 文字目にあります。"
+        "コピー元の文章を確認し、その文字を取り除いてからもう一度保存してください。"
+    ]
+
+
+def test_tabs_and_line_breaks_stay_allowed_in_the_body_and_excerpt(editor_client, author):
+    body, excerpt = "## 見出し\r\n\r\n\tコード\n本文", "一行目\n二行目\tタブ"
+    response = editor_client.post(ADD_URL, add_form_data(author, body=body, excerpt=excerpt))
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert "\tコード" in article.body and article.excerpt == excerpt
+
+
+@pytest.mark.parametrize("control", CONTROLS + ONE_LINE_BREAKS)
+def test_a_control_character_in_a_tag_is_refused(editor_client, author, control):
+    response = editor_client.post(ADD_URL, add_form_data(author, tags=f"AI, bad{control}tag"))
+    assert_refused_for_a_control(errors_of(response), "tags")
+    assert not Article.objects.exists()
+
+
+def test_a_tag_refused_for_a_control_character_is_named_without_it(editor_client, author):
+    response = editor_client.post(ADD_URL, add_form_data(author, tags="AI, bad\x0btag"))
+    assert errors_of(response)["tags"] == [
+        "タグ「badtag」: 使えない制御文字（U+000B）が 4 文字目にあります。"
+        "その文字を取り除いてからもう一度保存してください。"
+    ]
+
+
+def test_a_control_character_in_a_slug_is_refused(editor_client, author):
+    response = editor_client.post(ADD_URL, add_form_data(author, slug="ok\x1bslug"))
+    assert errors_of(response)["slug"] == [
+        "ユニコード文字、数字、アンダースコアまたはハイフンで構成された、有効なスラグを入力してください。"
+    ]
+    assert not Article.objects.exists()
+
+
+def _post_as_superuser(superuser, url, data):
+    client = Client(raise_request_exception=False)
+    client.force_login(superuser)
+    response = client.post(url, data)
+    assert response.status_code == 200, response.status_code
+    return response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("control", CONTROLS)
+@pytest.mark.parametrize(
+    "model, field, one_line",
+    [
+        ("author", "name", True),
+        ("author", "bio", False),
+        ("category", "name", True),
+        ("category", "description", False),
+    ],
+)
+def test_a_control_character_in_an_author_or_category_field_is_refused(
+    superuser, model, field, one_line, control
+):
+    data = {"name": "名前", "slug": "a-slug", "position": "0", field: f"文字{control}列"}
+    errors = _post_as_superuser(superuser, f"/admin/articles/{model}/add/", data)
+    assert_refused_for_a_control(errors, field)
+    assert not Author.objects.exists() and not Category.objects.exists()
+
+
+@pytest.mark.parametrize("model", ["author", "category"])
+def test_a_line_break_in_an_author_or_category_name_is_refused(superuser, model):
+    errors = _post_as_superuser(
+        superuser, f"/admin/articles/{model}/add/", {"name": "名\n前", "slug": "s", "position": "0"}
+    )
+    assert errors["name"] == [
+        "改行やタブは使えません（2 文字目）。1 行で書いてください。"
+        "コピー元の文章を確認し、その文字を取り除いてからもう一度保存してください。"
+    ]
+
+
+@pytest.mark.parametrize("control", CONTROLS + ONE_LINE_BREAKS)
+def test_a_control_character_in_a_tag_renamed_in_the_tag_admin_is_refused(superuser, control):
+    errors = _post_as_superuser(
+        superuser, "/admin/taggit/tag/add/", {"name": f"bad{control}tag", "slug": "badtag"}
+    )
+    assert_refused_for_a_control(errors, "name")
+    assert not Tag.objects.exists()

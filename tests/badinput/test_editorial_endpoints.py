@@ -223,6 +223,19 @@ def test_continuation_with_nul_bytes_is_refused_with_a_clear_message(editor_clie
     assert not Segment.objects.exists()
 
 
+@pytest.mark.parametrize("control", ["\x01", "\x1b", "\x0b", "\x7f", "\x85"])
+def test_continuation_with_a_control_character_is_refused_and_kept(editor_client, article, control):
+    response = editor_client.post(panel(article), {"action": "add", "text": f"続き{control}です"})
+    assert f"使えない制御文字（U+{ord(control):04X}）が 3 文字目にあります。" in response.content.decode()
+    assert not Segment.objects.exists()
+
+
+def test_continuation_keeps_tabs_and_line_breaks(editor_client, article):
+    response = editor_client.post(panel(article), {"action": "add", "text": "続き\r\n\tです"})
+    assert response.status_code == 302
+    assert "\tです" in Segment.objects.get(article=article).text
+
+
 @pytest.mark.parametrize("parent", ["abc", str(10**30), "-1", "²", "1 OR 1=1"])
 def test_continuation_with_an_impossible_parent_is_refused_in_japanese(editor_client, article, parent):
     response = editor_client.post(panel(article), {"action": "add", "text": "続きです。", "parent": parent})

@@ -7,6 +7,7 @@ no front matter, an oversized file) are not repeated here.
 """
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -151,6 +152,94 @@ def test_a_bad_file_gets_one_japanese_line_and_the_others_still_import(tmp_path,
     assert reason in the_line_for(err, tmp_path / name)
     assert "失敗 1 件" in summary and "新規 1 件" in summary
     assert_only_the_good_file_was_imported()
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        (
+            "raw-esc-body.md",
+            "---\ntitle: 本文に制御文字\n---\n\n一行目\n二行目\x1b です。\n".encode(),
+            "6 行目に使えない制御文字（U+001B）があります。その文字を取り除いてから取り込んでください。",
+        ),
+        (
+            "raw-vt-title.md",
+            "---\ntitle: bad\x0btitle\n---\n\n本文。".encode(),
+            "2 行目に使えない制御文字（U+000B）",
+        ),
+        (
+            "raw-c1-body.md",
+            "---\ntitle: C1\n---\n\n本文\x9bです。".encode(),
+            "5 行目に使えない制御文字（U+009B）",
+        ),
+        (
+            "escaped-title.md",
+            b'---\ntitle: "bad\\etitle"\n---\n\nbody',
+            "front matter の title: 使えない制御文字（U+001B）が 4 文字目にあります。",
+        ),
+        (
+            "header-title.md",
+            b'---\ntitle: "title\\nBcc: x@example.com"\n---\n\nbody',
+            "title の「titleBcc: x@example.」: 改行やタブは使えません（6 文字目）。1 行で書いてください。",
+        ),
+        ("tab-title.md", b'---\ntitle: "a\\tb"\n---\n\nbody', "title の「ab」: 改行やタブは使えません"),
+        (
+            "escaped-tag.md",
+            b'---\ntitle: t\ntags: ["ok", "bad\\vtag"]\n---\n\nbody',
+            "front matter の tags: 使えない制御文字（U+000B）",
+        ),
+        (
+            "newline-tag.md",
+            b'---\ntitle: t\ntags: ["bad\\ntag"]\n---\n\nbody',
+            "tags の「badtag」: 改行やタブは使えません",
+        ),
+        (
+            "nel-author.md",
+            b'---\ntitle: t\nauthor: "a\\Nb"\n---\n\nbody',
+            "front matter の author: 使えない制御文字（U+0085）",
+        ),
+        (
+            "newline-category.md",
+            b'---\ntitle: t\ncategory: "a\\nb"\n---\n\nbody',
+            "categories の「ab」: 改行やタブは使えません",
+        ),
+        (
+            "escaped-excerpt.md",
+            b'---\ntitle: t\nexcerpt: "a\\ab"\n---\n\nbody',
+            "front matter の excerpt: 使えない制御文字（U+0007）",
+        ),
+        (
+            "nul-other-key.md",
+            b'---\ntitle: t\nextra: {note: "a\\0b"}\n---\n\nbody',
+            "front matter の extra.note: 使えない制御文字（U+0000）",
+        ),
+        (
+            "escaped-slug.md",
+            b'---\ntitle: t\nslug: "a\\nb"\n---\n\nbody',
+            "slug の「ab」: 改行やタブは使えません",
+        ),
+    ],
+)
+def test_a_file_with_a_control_character_is_refused_and_the_others_still_import(
+    tmp_path, name, content, reason
+):
+    ok, err, summary = import_with_one_good_file(tmp_path, name, content)
+    assert not ok
+    line = the_line_for(err, tmp_path / name)
+    assert reason in line
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", line)
+    assert "失敗 1 件" in summary and "新規 1 件" in summary
+    assert_only_the_good_file_was_imported()
+
+
+def test_tabs_and_line_breaks_are_kept_in_the_body_and_excerpt(tmp_path):
+    (tmp_path / "tabs.md").write_text(
+        "---\ntitle: タブ\nexcerpt: |\n  一行目\n  二行目\n---\n\n```\n\tcode\n```\n", encoding="utf-8"
+    )
+    ok, err, _ = run(tmp_path)
+    assert ok, err
+    article = Article.objects.get()
+    assert "\tcode" in article.body and article.excerpt.strip() == "一行目\n二行目"
 
 
 def test_utf8_with_a_bom_imports_normally(tmp_path):
