@@ -30,8 +30,13 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --
     && chown allforces:allforces /app/media /app/var
 
 USER allforces
+# gunicorn.conf.py binds loopback unless told otherwise; inside the container the
+# published port arrives on the container's own interface (compose publishes it on
+# the host's 127.0.0.1 only).
+ENV GUNICORN_BIND=0.0.0.0:8000
 EXPOSE 8000
 # Process up; readiness (database and broker) is /readyz, for the load balancer.
+# The probe names a host ALLOWED_HOSTS accepts (allforces/probe.py), or it would get 400.
 HEALTHCHECK --interval=15s --timeout=5s --retries=3 \
-    CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"
+    CMD ["python", "-m", "allforces.probe", "/healthz"]
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "allforces.wsgi:application"]

@@ -6,7 +6,9 @@ reverse proxy's to buffer, not ours (docs/deploy.md).
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback unless told otherwise: the reverse proxy is in front, never the internet
+# (the image sets 0.0.0.0:8000, since a container's published port is its own interface).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30

@@ -16,6 +16,9 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from . import search
+from .pagination import requested_page
+
 VERSION_KEY = "articles:listing-version"
 LISTING_TIMEOUT = 300
 PAGE_TIMEOUT = 300
@@ -66,7 +69,8 @@ class ReaderPageCacheMiddleware:
     publish, an edit of a live article or a take-down (all of which bump it)
     makes every stored page stale at once; the version and the page come back
     from Redis in one round trip. Only the path and the page and search
-    parameters count, so arbitrary query strings cannot fill the cache.
+    parameters count (``page_key``), so arbitrary query strings cannot fill
+    the cache. The host is validated before anything is served.
     Conditional GET is answered from the page's own Last-Modified, so a
     stored page costs no SQL at all.
     """
@@ -77,8 +81,10 @@ class ReaderPageCacheMiddleware:
     def __call__(self, request):
         if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self.get_response(request)
-        wanted = "\n".join((request.path, request.GET.get("page", "")[:10], request.GET.get("q", "")[:200]))
-        key = f"page:{hashlib.sha256(wanted.encode()).hexdigest()}"
+        # What CommonMiddleware would check below: a stored page must not answer a host
+        # ALLOWED_HOSTS refuses (DisallowedHost becomes the 400 page).
+        request.get_host()
+        key = page_key(request)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or listing_version()
         stored = found.get(key)
@@ -97,6 +103,17 @@ class ReaderPageCacheMiddleware:
                 key, (version, response.status_code, list(response.items()), response.content), PAGE_TIMEOUT
             )
         return response
+
+
+def page_key(request) -> str:
+    """The stored page's key: the path, the page number as the view reads it, and the search words.
+
+    Not the host: the page's absolute addresses come from SITE_URL alone (articles.links),
+    so every allowed host gets the same bytes, and ports cannot multiply the copies.
+    """
+    page = requested_page(request.GET.get("page", ""))
+    wanted = "\n".join((request.path, str(page), request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]))
+    return f"page:{hashlib.sha256(wanted.encode()).hexdigest()}"
 
 
 def _rebuild(stored):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from .links import absolute_url
 from .models import Article, Author, Category, public_tags
 from .validators import strip_control_characters
 
@@ -13,12 +14,20 @@ class LatestArticlesRss(Feed):
     """The whole site; subclasses narrow it to a category, a tag or an author."""
 
     description = "投資とテクノロジーの分析メディア ALLFORCES の新着記事"
+    url_name = "articles:feed_rss"
 
     def title(self, obj=None):
         return f"ALLFORCES: {obj}" if obj else "ALLFORCES"
 
+    # Every address absolute on SITE_URL: Feed would otherwise prefix the request's host.
     def link(self, obj=None):
-        return obj.get_absolute_url() if obj else reverse("articles:home")
+        return absolute_url(obj.get_absolute_url() if obj else reverse("articles:home"))
+
+    def feed_url(self, obj=None):
+        return absolute_url(reverse(self.url_name, kwargs={"slug": obj.slug} if obj else None))
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
     def narrow(self, articles, obj):
         return articles
@@ -59,6 +68,7 @@ class LatestArticlesRss(Feed):
 
 class LatestArticlesAtom(LatestArticlesRss):
     feed_type = Atom1Feed
+    url_name = "articles:feed_atom"
     subtitle = LatestArticlesRss.description
 
     def item_title(self, item):
@@ -67,17 +77,20 @@ class LatestArticlesAtom(LatestArticlesRss):
 
 def _scoped(subjects, lookup, page):
     class ScopedRss(LatestArticlesRss):
+        url_name = f"articles:{page}_rss"
+
         def get_object(self, request, slug):
             return get_object_or_404(subjects(), slug=slug)
 
         def link(self, obj=None):
-            return reverse(f"articles:{page}", kwargs={"slug": obj.slug})
+            return absolute_url(reverse(f"articles:{page}", kwargs={"slug": obj.slug}))
 
         def narrow(self, articles, obj):
             return articles.filter(**{lookup: obj})
 
     class ScopedAtom(ScopedRss):
         feed_type = Atom1Feed
+        url_name = f"articles:{page}_atom"
         subtitle = LatestArticlesRss.description
         item_title = LatestArticlesAtom.item_title
 

@@ -8,6 +8,23 @@ to know whether there is one more: it reads one row beyond its own.
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
+# Beyond any list's end; longer numbers are not even converted (Python refuses past 4,300 digits).
+BEYOND_ANY_PAGE = 10**10
+
+
+def requested_page(raw: str) -> int:
+    """The page number a reader's ``?page=`` names: 1 when it is empty, 0 when it is not a number.
+
+    Leading zeros name the same page (``02`` is page 2), so the page cache and the
+    view read a value the same way and one page has one stored copy.
+    """
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit()):
+        return 0
+    digits = raw.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 10 else BEYOND_ANY_PAGE
+
 
 class OpenEndedPage(Page):
     def __init__(self, object_list, number, paginator, *, has_more):

@@ -1,10 +1,23 @@
+from urllib.parse import urlsplit
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
+from .links import site_origin
 from .models import Article, Category, published_q
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses on SITE_URL; the sitemap view would pass the request's scheme and host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(site_origin()).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(site_origin()).netloc
+
+
+class ArticleSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -16,7 +29,7 @@ class ArticleSitemap(Sitemap):
         return article.updated_at
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):

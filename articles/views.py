@@ -19,6 +19,7 @@ from taggit.models import Tag
 from . import search
 from .cards import rendered_cards
 from .furniture import furniture_for_page
+from .links import absolute_url
 from .models import (
     Article,
     ArticleAuthor,
@@ -28,7 +29,7 @@ from .models import (
     TagListing,
     live_article_ids,
 )
-from .pagination import OpenEndedPaginator
+from .pagination import OpenEndedPaginator, requested_page
 from .related import around
 
 # A card shows neither the body nor the search columns, and they are most of
@@ -77,9 +78,9 @@ class ArticleListView(ListView):
         # what is wrong; never the last page, so a wrong link stays visible.
         # (The paginator never counts the list, so it cannot name the last page.)
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        raw = self.request.GET.get(self.page_kwarg) or "1"
+        raw = self.request.GET.get(self.page_kwarg, "")
         shown = printable(raw[:20])
-        number = int(raw) if raw.isascii() and raw.isdigit() else 0
+        number = requested_page(raw)
         if number < 1:
             raise ReaderNotFound(
                 f"「{shown}」というページはありません。ページ番号は 1 以上の数字で指定してください。"
@@ -144,7 +145,7 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["furniture"] = furniture = furniture_for_page(article)
-        context["structured_data"] = news_article_json_ld(self.request, article, furniture)
+        context["structured_data"] = news_article_json_ld(article, furniture)
         context.update(
             zip(
                 ("previous_article", "next_article", "related_articles"),
@@ -162,14 +163,14 @@ class ArticleDetailView(DetailView):
         return response
 
 
-def news_article_json_ld(request, article, furniture):
+def news_article_json_ld(article, furniture):
     """schema.org NewsArticle for search engines, safe inside a <script> element."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
         "description": article.excerpt,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "url": absolute_url(article.get_absolute_url()),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
         "inLanguage": "ja",
@@ -299,7 +300,7 @@ class ArchiveView(ArticleListView):
 
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /editorial/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
@@ -355,10 +356,10 @@ class SearchView(ArticleListView):
     def page_end(self) -> int:
         """How many results the requested page needs counted from the first, one beyond it
         included (the paginator's look-ahead); unbounded for a page number it will refuse."""
-        raw = self.request.GET.get(self.page_kwarg) or "1"
-        if not (raw.isascii() and raw.isdigit()) or len(raw) > 7 or int(raw) < 1:
+        number = requested_page(self.request.GET.get(self.page_kwarg, ""))
+        if not 1 <= number <= MAX_PAGE_NUMBER:
             return MAX_PAGE_NUMBER * settings.ARTICLES_PER_PAGE
-        return int(raw) * settings.ARTICLES_PER_PAGE + 1
+        return number * settings.ARTICLES_PER_PAGE + 1
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

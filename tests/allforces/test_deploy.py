@@ -5,10 +5,12 @@ file declares every service with a health check."""
 
 import json
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +80,62 @@ def test_the_image_runs_as_an_unprivileged_user_with_static_files_built_in():
     assert users and users[-1] not in ("root", "0")
     assert any("collectstatic --noinput" in line for line in lines)
     assert lines[-1].startswith("CMD") and "gunicorn.conf.py" in lines[-1]
+
+
+def test_gunicorn_binds_loopback_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["bind"] == "127.0.0.1:8000"
+    monkeypatch.setenv("GUNICORN_BIND", "0.0.0.0:8000")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["bind"] == "0.0.0.0:8000"
+
+
+def test_the_container_listens_on_its_own_interface_and_publishes_on_loopback_only():
+    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
+    assert "ENV GUNICORN_BIND=0.0.0.0:8000" in lines
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    published = [port for service in services.values() for port in service.get("ports", [])]
+    assert published and all(port.startswith("127.0.0.1:") for port in published)
+
+
+def _health_check_commands():
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    healthcheck = next(line for line in dockerfile.splitlines() if line.startswith("HEALTHCHECK"))
+    image = json.loads(healthcheck.split(" CMD ", 1)[1])
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]["healthcheck"]["test"]
+    return {"image": image, "web": web[1:]}
+
+
+PRINT_PROBE_HOST = (
+    "import django; django.setup(); from django.conf import settings; "
+    "from django.http.request import validate_host; from allforces.probe import probe_host; "
+    "host = probe_host(); print(host, validate_host(host, settings.ALLOWED_HOSTS))"
+)
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    [
+        {},  # the settings' default ALLOWED_HOSTS
+        {"ALLOWED_HOSTS": "cms.example.jp", "SITE_URL": "https://cms.example.jp"},  # docs/deploy.md
+        {"ALLOWED_HOSTS": ".example.jp", "SITE_URL": "https://cms.example.jp"},
+    ],
+)
+def test_health_checks_name_a_host_production_accepts(hosts):
+    commands = _health_check_commands()
+    assert commands == {
+        "image": ["python", "-m", "allforces.probe", "/healthz"],
+        "web": ["python", "-m", "allforces.probe", "/readyz"],
+    }
+    environment = {
+        key: value for key, value in os.environ.items() if key not in ("ALLOWED_HOSTS", "SITE_URL")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_PROBE_HOST],
+        cwd=ROOT,
+        env={**environment, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "allforces.settings", **hosts},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    host, accepted = result.stdout.split()[-2:]
+    assert accepted == "True", (host, result.stderr)

@@ -179,3 +179,26 @@ class _Request:
 def test_client_ip_trusts_only_what_the_proxies_appended(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
     assert client_ip(_Request(forwarded)) == expected
+
+
+@pytest.mark.django_db
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_a_forwarded_address_that_is_not_an_ip_is_no_server_error_and_still_locks_out(client, editor):
+    for _ in range(4):
+        assert _attempt(client, "editor", "wrong", x_forwarded_for="not-an-ip").status_code == 200
+    # Counted against the address the request really came from, whatever the header says.
+    assert _attempt(client, "editor", "wrong", x_forwarded_for="still, not-an-ip").status_code == 429
+    assert _attempt(client, "editor", "password").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [
+        ("not-an-ip", "10.0.0.2"),
+        ("198.51.100.1, 203.0.113.7:443", "10.0.0.2"),
+        ("198.51.100.1, 2001:DB8:0::1", "2001:db8::1"),
+    ],
+)
+def test_client_ip_is_an_ip_address_or_the_connections_own(settings, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(_Request(forwarded)) == expected

@@ -14,6 +14,14 @@ from tests.factories import make_article, make_author
 pytestmark = pytest.mark.django_db
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+SITE = "https://allforces.example"
+# Allowed (every port of an allowed name is), but not the public site.
+OTHER_HOST = {"host": "127.0.0.1:6666"}
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
 
 
 @pytest.fixture
@@ -112,7 +120,7 @@ def test_pages_announce_their_feeds(client, live_and_hidden, category):
 
 def test_sitemap_has_published_articles_with_lastmod(client, live_and_hidden):
     body = client.get("/sitemap.xml").content.decode()
-    assert f"http://testserver{live_and_hidden.get_absolute_url()}" in body
+    assert f"{SITE}{live_and_hidden.get_absolute_url()}" in body
     assert body.count("<url>") == 2  # the article and its category
     assert "<lastmod>" in body
     assert "%E4%B8%8B%E6%9B%B8%E3%81%8D" not in body  # 下書き
@@ -120,7 +128,7 @@ def test_sitemap_has_published_articles_with_lastmod(client, live_and_hidden):
 
 def test_robots_txt_points_at_the_sitemap(client):
     body = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in body and "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /admin/" in body and f"Sitemap: {SITE}/sitemap.xml" in body
 
 
 def test_month_and_year_archives_use_tokyo_dates(client, author):
@@ -154,7 +162,7 @@ def test_article_page_has_open_graph_canonical_and_json_ld(client, author):
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<meta property="og:type" content="article">' in html
-    assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in html
+    assert f'<link rel="canonical" href="{SITE}{article.get_absolute_url()}">' in html
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
     data = json.loads(ld)
     assert data["@type"] == "NewsArticle" and data["headline"] == article.title
@@ -167,3 +175,43 @@ def test_feeds_answer_conditional_get(client, live_and_hidden):
     assert first.has_header("Last-Modified")
     again = client.get(reverse("articles:feed_atom"), headers={"if-modified-since": first["Last-Modified"]})
     assert again.status_code == 304
+
+
+def test_article_page_addresses_are_on_site_url_whatever_host_was_asked(client, published_article):
+    html = client.get(published_article.get_absolute_url(), headers=OTHER_HOST).content.decode()
+    address = f"{SITE}{published_article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{address}">' in html
+    assert f'<meta property="og:url" content="{address}">' in html
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
+    assert json.loads(ld)["url"] == address
+    assert "6666" not in html
+
+
+def test_list_page_canonical_is_on_site_url(client, live_and_hidden, category):
+    html = client.get(category.get_absolute_url(), headers=OTHER_HOST).content.decode()
+    assert f'<link rel="canonical" href="{SITE}{category.get_absolute_url()}">' in html
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("feed_rss", {}),
+        ("feed_atom", {}),
+        ("category_rss", {"slug": "investment"}),
+        ("tag_atom", {"slug": "ai"}),
+    ],
+)
+def test_feed_addresses_are_on_site_url_whatever_host_was_asked(client, live_and_hidden, name, kwargs):
+    feed = reverse(f"articles:{name}", kwargs=kwargs)
+    body = client.get(feed, headers=OTHER_HOST).content.decode()
+    assert f"{SITE}{live_and_hidden.get_absolute_url()}" in body
+    assert f'href="{SITE}{feed}"' in body  # the feed's own address (atom:link or link rel="self")
+    assert "6666" not in body
+
+
+def test_sitemap_and_robots_addresses_are_on_site_url_whatever_host_was_asked(client, live_and_hidden):
+    sitemap = client.get("/sitemap.xml", headers=OTHER_HOST).content.decode()
+    assert f"<loc>{SITE}{live_and_hidden.get_absolute_url()}</loc>" in sitemap
+    assert "6666" not in sitemap
+    robots = client.get("/robots.txt", headers=OTHER_HOST).content.decode()
+    assert f"Sitemap: {SITE}/sitemap.xml" in robots

@@ -25,8 +25,9 @@ def media(settings, tmp_path):
 
 
 def test_cover_upload_is_stored_under_a_generated_name_and_served_in_sizes(
-    admin_client, author, media, client
+    admin_client, author, media, client, settings
 ):
+    settings.SITE_URL = "https://allforces.example"
     article = make_article(title="表紙の記事", authors=[author], published=True)
     data = change_form_data(
         article, cover=SimpleUploadedFile("my photo.png", png(), "image/png"), cover_alt="夜のデータセンター"
@@ -37,7 +38,7 @@ def test_cover_upload_is_stored_under_a_generated_name_and_served_in_sizes(
     assert article.cover.name.startswith("covers/") and "my photo" not in article.cover.name
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'alt="夜のデータセンター"' in html and "480w" in html and "1600w" in html
-    assert '<meta property="og:image" content="http://testserver/media/covers/' in html
+    assert '<meta property="og:image" content="https://allforces.example/media/covers/' in html
     widths = sorted(Image.open(path).width for path in media.rglob("w/*.jpg"))
     assert widths == [480, 960, 1600]
 

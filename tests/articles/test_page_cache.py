@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from articles.cache import bump_listing_version
 from articles.models import Article
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,52 @@ def test_a_version_bump_reaches_pages_stored_before_it(client, published_article
     assert "公開後に直した題" not in client.get(published_article.get_absolute_url()).content.decode()
     bump_listing_version()  # what a publish, an edit of a live article or a take-down does
     assert "公開後に直した題" in client.get(published_article.get_absolute_url()).content.decode()
+
+
+def test_a_request_naming_another_allowed_host_does_not_change_what_the_next_reader_gets(
+    client, published_article, settings
+):
+    settings.SITE_URL = "https://allforces.example"
+    url = published_article.get_absolute_url()
+    # Every port of an allowed name passes ALLOWED_HOSTS; this one stores the page.
+    first = client.get(url, headers={"host": "127.0.0.1:6666"})
+    assert first.context is not None
+    reader = client.get(url)
+    assert reader.context is None  # the stored copy
+    assert reader.content == first.content
+    page = reader.content.decode()
+    assert "6666" not in page
+    assert f'<link rel="canonical" href="https://allforces.example{url}">' in page
+
+
+def test_a_host_not_allowed_is_refused_even_when_the_page_is_stored(client, published_article):
+    url = published_article.get_absolute_url()
+    client.get(url)
+    assert client.get(url).context is None  # stored
+    refused = client.get(url, headers={"host": "evil.example"})
+    assert refused.status_code == 400
+    assert "公開済みの記事" not in refused.content.decode()
+
+
+@pytest.fixture
+def three_pages(author, settings):
+    settings.ARTICLES_PER_PAGE = 1
+    for number in range(3):
+        make_article(title=f"ページの記事{number}", authors=[author], published=True)
+
+
+def test_leading_zeros_name_the_same_stored_page(client, three_pages):
+    second = client.get("/", {"page": "2"})
+    assert second.context["page_obj"].number == 2
+    for spelling in ("02", "00000000002"):
+        stored = client.get("/", {"page": spelling})
+        assert stored.context is None, spelling  # page 2's copy, not rendered again
+        assert stored.content == second.content, spelling
+
+
+def test_page_numbers_that_share_a_prefix_are_not_one_stored_page(client, three_pages):
+    first = client.get("/", {"page": "00000000001"})
+    assert first.context["page_obj"].number == 1
+    second = client.get("/", {"page": "00000000002"})
+    assert second.context is not None and second.context["page_obj"].number == 2
+    assert second.content != first.content
