@@ -57,7 +57,8 @@ ADMIN_MATRIX = {
     "password_change_done":                ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "autocomplete":                        ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "jsi18n":                              ("GET",  LOGIN, OK,        OK,        OK,        OK),
-    "view_on_site":                        ("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
+    # Only to an object the user may see: the other writer may not learn a draft's slug.
+    "view_on_site":                        ("GET",  LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
     "app_list":                            ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "(?P<url>.*)$":                        ("GET",  LOGIN, MISSING,   MISSING,   MISSING,   MISSING),
     # Accounts and roles: the superuser's alone.
@@ -287,6 +288,18 @@ def test_post_only_admin_views_refuse_get(users, objects):
     client = client_for(users["editor"])
     for route in ("articles_article_preview_link", "articles_article_revision_restore"):
         assert outcome(client.get(admin_path(route, objects))) == WRONG_METHOD
+
+
+def test_view_on_site_does_not_name_an_article_the_user_may_not_see(users, own_draft):
+    content_type = ContentType.objects.get_for_model(Article).pk
+    theirs = client_for(users["other writer"])
+    response = theirs.get(reverse("admin:view_on_site", args=[content_type, own_draft.pk]))
+    assert outcome(response) == MISSING
+    assert own_draft.slug not in response.content.decode() and "Location" not in response
+    for forged in (f"{content_type}x", "99999999"):
+        assert outcome(theirs.get(f"/admin/r/{forged}/{own_draft.pk}/")) == MISSING
+    mine = client_for(users["writer"]).get(reverse("admin:view_on_site", args=[content_type, own_draft.pk]))
+    assert outcome(mine) == REDIRECT and mine["Location"].endswith(own_draft.get_absolute_url())
 
 
 def test_writer_sees_but_cannot_change_their_own_article_in_review(users, own_draft):
