@@ -16,8 +16,14 @@ class LatestArticlesRss(Feed):
     description = "投資とテクノロジーの分析メディア ALLFORCES の新着記事"
     url_name = "articles:feed_rss"
 
+    # Feed readers take RSS titles, names and categories as HTML: plain text
+    # goes in escaped (as Django's own Feed does for item titles), so a "<"
+    # in a title or a name is shown, never run. Atom overrides this.
+    def as_feed_text(self, text):
+        return escape(text)
+
     def title(self, obj=None):
-        return f"ALLFORCES: {obj}" if obj else "ALLFORCES"
+        return self.as_feed_text(f"ALLFORCES: {obj}") if obj else "ALLFORCES"
 
     # Every address absolute on SITE_URL: Feed would otherwise prefix the request's host.
     def link(self, obj=None):
@@ -44,12 +50,10 @@ class LatestArticlesRss(Feed):
         articles = Article.objects.published().for_listing().order_by("-published_at", "-id")
         return self.narrow(articles, obj)[: settings.FEED_ITEMS]
 
-    # Feed readers take an RSS title and every description as HTML: plain
-    # text goes in escaped (as Django's own Feed does), so a "<" in a title
-    # or an excerpt is shown, never run. The full text is already sanitised.
     def item_title(self, item):
-        return escape(item.title)
+        return self.as_feed_text(item.title)
 
+    # A description is HTML in both formats; the full text is already sanitised.
     def item_description(self, item):
         return item.rendered_body if settings.FEED_FULL_TEXT else escape(item.excerpt or item.title)
 
@@ -60,19 +64,24 @@ class LatestArticlesRss(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return "、".join(author.name for author in item.ordered_authors)
+        return self.as_feed_text("、".join(author.name for author in item.ordered_authors))
 
     def item_categories(self, item):
-        return [category.name for category in item.categories.all()] + [tag.name for tag in item.tags.all()]
+        names = [category.name for category in item.categories.all()] + [tag.name for tag in item.tags.all()]
+        return [self.as_feed_text(name) for name in names]
 
 
-class LatestArticlesAtom(LatestArticlesRss):
+class AtomText:
     feed_type = Atom1Feed
     url_name = "articles:feed_atom"
     subtitle = LatestArticlesRss.description
 
-    def item_title(self, item):
-        return item.title  # an Atom title is text by definition (RFC 4287)
+    def as_feed_text(self, text):
+        return text  # Atom's titles and names are text by definition (RFC 4287)
+
+
+class LatestArticlesAtom(AtomText, LatestArticlesRss):
+    pass
 
 
 def _scoped(subjects, lookup, page):
@@ -88,11 +97,8 @@ def _scoped(subjects, lookup, page):
         def narrow(self, articles, obj):
             return articles.filter(**{lookup: obj})
 
-    class ScopedAtom(ScopedRss):
-        feed_type = Atom1Feed
+    class ScopedAtom(AtomText, ScopedRss):
         url_name = f"articles:{page}_atom"
-        subtitle = LatestArticlesRss.description
-        item_title = LatestArticlesAtom.item_title
 
     return ScopedRss, ScopedAtom
 

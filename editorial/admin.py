@@ -32,7 +32,7 @@ from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm, TagAdminForm, explain_nul_in, row_id
 from .models import Revision, Segment
-from .roles import author_profile, is_author_of, is_editor, may_edit_content
+from .roles import author_profile, is_author_of, is_editor, may_edit_content, visible_articles, visible_tags
 from .widgets import (
     QuietPreviewMarkdownxWidget,
     SafeAutocompleteSelect,
@@ -104,6 +104,9 @@ class TagAdmin(TaggitTagAdmin):
     def render_tag_form(self, request, queryset):
         return super().render_tag_form(request, queryset)
 
+    def get_queryset(self, request):
+        return visible_tags(request.user, super().get_queryset(request))
+
     def merge_tags_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
@@ -135,6 +138,13 @@ class ArticleAuthorInline(SafeInputs, admin.TabularInline):
     min_num = 1
 
 
+class VisibleTagsFilter(admin.RelatedFieldListFilter):
+    """The tag filter, naming only the tags the user may see."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(tag.pk, tag.name) for tag in visible_tags(request.user).order_by("name")]
+
+
 class QueueFilter(admin.SimpleListFilter):
     """The editors' "waiting for review" and everyone's "my articles"."""
 
@@ -161,7 +171,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     change_form_template = "editorial/admin/article_change_form.html"
     change_list_template = "editorial/admin/article_change_list.html"
     list_display = ["title", "status", "author_names", "category_names", "publish_at", "updated_at"]
-    list_filter = [QueueFilter, "status", "categories", "authors", "tags"]
+    list_filter = [QueueFilter, "status", "categories", "authors", ("tags", VisibleTagsFilter)]
     search_fields = ["title", "body"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["categories"]
@@ -209,9 +219,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                 Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()), "categories"
             )
         )
-        if is_editor(request.user):
-            return queryset
-        return queryset.filter(article_authors__author__user=request.user).distinct()
+        return visible_articles(request.user, queryset)
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -227,6 +235,11 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.acting_user = request.user  # a class made for this request
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

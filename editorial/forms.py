@@ -13,7 +13,7 @@ from articles.validators import (
 )
 
 from .editing import SCHEDULE_BOUND_STAGES, WORKFLOW_FIELDS, lock_for_edit
-from .exceptions import EditConflict
+from .exceptions import EditConflict, NotPermitted
 from .limits import body_too_long
 from .models import Segment
 from .revisions import as_snapshot, diff_fields
@@ -53,8 +53,13 @@ def explain_nul_in(field):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The article form, refusing to overwrite a save made since it was opened."""
+    """The article form, refusing to overwrite a save made since it was opened.
 
+    The admin sets ``acting_user`` on the class it builds for each request;
+    left at None the save is the system's and its permission is not checked.
+    """
+
+    acting_user = None
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -117,7 +122,9 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             expected = cleaned.get("loaded_version")
             try:
-                locked = lock_for_edit(self.instance.pk, expected_version=expected)
+                locked = lock_for_edit(self.instance.pk, expected_version=expected, by=self.acting_user)
+            except NotPermitted as refusal:
+                raise ValidationError(str(refusal), code="not_permitted") from None
             except EditConflict as conflict:
                 self._report_conflict(conflict)
             # The stage may have moved since this form was read (the scheduler

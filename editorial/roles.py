@@ -1,5 +1,10 @@
 """The editorial roles: group names and what each may do."""
 
+from django.db.models import Q
+from taggit.models import Tag
+
+from articles.models import Article, public_tags
+
 WRITERS = "ライター"
 EDITORS = "編集者"
 
@@ -44,6 +49,28 @@ def author_profile(user):
 def is_author_of(user, article) -> bool:
     profile = author_profile(user)
     return profile is not None and article.article_authors.filter(author=profile).exists()
+
+
+def visible_articles(user, articles=None):
+    """The articles ``user`` may see in the admin: every one for an editor,
+    their own (at any stage) for a writer."""
+    articles = Article.objects.all() if articles is None else articles
+    if is_editor(user):
+        return articles
+    return articles.filter(article_authors__author__user=user).distinct()
+
+
+def visible_tags(user, tags=None):
+    """The tags ``user`` may see named: every one for an editor; for a writer,
+    those on published articles and on articles they may see. A tag used only
+    on someone else's draft may name a story that is not out yet."""
+    tags = Tag.objects.all() if tags is None else tags
+    if is_editor(user):
+        return tags
+    return tags.filter(
+        Q(pk__in=public_tags().values("pk"))
+        | Q(pk__in=visible_articles(user, Article.objects.order_by()).values("tags"))
+    )
 
 
 def install_role_groups(group_model, permission_model):

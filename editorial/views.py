@@ -14,6 +14,7 @@ from articles.models import Article
 
 from . import preview_limits, previews
 from .limits import body_too_long
+from .roles import visible_tags
 from .uploads import CheckedImageForm
 
 TAG_SUGGESTION_LIMIT = 20
@@ -60,7 +61,7 @@ class CheckedImageUploadView(ImageUploadView):
 def tag_suggestions(request):
     # NUL cannot reach PostgreSQL, and no tag name is longer than the column.
     prefix = request.GET.get("q", "").replace("\x00", "").strip()[:TAG_NAME_MAX_LENGTH]
-    tags = Tag.objects.order_by("name")
+    tags = visible_tags(request.user).order_by("name")
     if prefix:
         tags = tags.filter(name__istartswith=prefix)
     names = list(tags.values_list("name", flat=True)[:TAG_SUGGESTION_LIMIT])

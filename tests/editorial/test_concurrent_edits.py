@@ -1,13 +1,15 @@
 """Two editors save the same article at the same moment, on real PostgreSQL."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
+from editorial import workflow
 from editorial.models import Revision
 from tests.editorial.admin_forms import change_form_data
 
@@ -52,3 +54,54 @@ def test_two_concurrent_saves_one_wins_the_other_is_refused_and_keeps_its_text(
     refused = responses[loser].content.decode()
     assert "他の人の保存と重なりました" in refused
     assert texts[loser] in refused
+
+
+def _sessions_waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps serving its first snapshot of the statistics.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_writer_save_queued_behind_an_approve_is_refused_once_it_gets_the_lock(writer, editor, ready_article):
+    """The writer's save reads the article while it is still a draft (so the
+    admin's permission check passes), then waits on the row lock an editor's
+    approve holds; when it gets the lock the article is live, and a writer may
+    not change a published article."""
+    url = reverse("admin:articles_article_change", args=[ready_article.pk])
+    data = change_form_data(ready_article, body="ライターが承認の裏で書き換えた本文です。")
+    responses = {}
+
+    def writer_saves():
+        client = Client()
+        client.force_login(writer)
+        try:
+            responses["writer"] = client.post(url, data)
+        finally:
+            connection.close()
+
+    saving = threading.Thread(target=writer_saves)
+    with transaction.atomic():
+        Article.objects.select_for_update().get(pk=ready_article.pk)
+        saving.start()
+        deadline = time.monotonic() + 20
+        while _sessions_waiting_for_a_lock() == 0:
+            assert time.monotonic() < deadline, "the writer's save never waited for the row lock"
+            time.sleep(0.05)
+        article = Article.objects.get(pk=ready_article.pk)
+        workflow.submit(article, by=writer)
+        workflow.approve(article, by=editor)
+    saving.join(timeout=30)
+
+    response = responses["writer"]
+    assert response.status_code == 200
+    assert "「公開中」になったため、保存できませんでした" in response.content.decode()
+    article = Article.objects.get(pk=ready_article.pk)
+    assert article.status == Article.Status.PUBLISHED
+    assert article.body == ready_article.body
+    assert article.version == 1
+    assert not Revision.objects.filter(article=article).exists()

@@ -57,7 +57,8 @@ ADMIN_MATRIX = {
     "password_change_done":                ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "autocomplete":                        ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "jsi18n":                              ("GET",  LOGIN, OK,        OK,        OK,        OK),
-    "view_on_site":                        ("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
+    # Only to an object the user may see: the other writer may not learn a draft's slug.
+    "view_on_site":                        ("GET",  LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
     "app_list":                            ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "(?P<url>.*)$":                        ("GET",  LOGIN, MISSING,   MISSING,   MISSING,   MISSING),
     # Accounts and roles: the superuser's alone.
@@ -96,9 +97,10 @@ ADMIN_MATRIX = {
     # Tags: writers look (the change page is read-only for them), editors change and merge.
     "taggit_tag_changelist":               ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "taggit_tag_add":                      ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
-    "taggit_tag_change":                   ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    # The tag is used only on the writer's draft: the other writer may not learn it.
+    "taggit_tag_change":                   ("GET",  LOGIN, OK,        REDIRECT,  OK,        OK),
     "taggit_tag_delete":                   ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
-    "taggit_tag_history":                  ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    "taggit_tag_history":                  ("GET",  LOGIN, OK,        REDIRECT,  OK,        OK),
     "taggit_tag_merge_tags":               ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
     "taggit/tag/<path:object_id>/":        ("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
     # Authors and categories: writers look, editors add and change, only the superuser deletes.
@@ -289,6 +291,18 @@ def test_post_only_admin_views_refuse_get(users, objects):
         assert outcome(client.get(admin_path(route, objects))) == WRONG_METHOD
 
 
+def test_view_on_site_does_not_name_an_article_the_user_may_not_see(users, own_draft):
+    content_type = ContentType.objects.get_for_model(Article).pk
+    theirs = client_for(users["other writer"])
+    response = theirs.get(reverse("admin:view_on_site", args=[content_type, own_draft.pk]))
+    assert outcome(response) == MISSING
+    assert own_draft.slug not in response.content.decode() and "Location" not in response
+    for forged in (f"{content_type}x", "99999999"):
+        assert outcome(theirs.get(f"/admin/r/{forged}/{own_draft.pk}/")) == MISSING
+    mine = client_for(users["writer"]).get(reverse("admin:view_on_site", args=[content_type, own_draft.pk]))
+    assert outcome(mine) == REDIRECT and mine["Location"].endswith(own_draft.get_absolute_url())
+
+
 def test_writer_sees_but_cannot_change_their_own_article_in_review(users, own_draft):
     Article.objects.filter(pk=own_draft.pk).update(status=S.REVIEW)
     own_draft.refresh_from_db()
@@ -420,6 +434,59 @@ def test_a_writer_s_lists_hold_only_their_own_articles(users, writer, other_writ
             "editor": {"自分の予約記事", "他人の予約記事"},
             "superuser": {"自分の予約記事", "他人の予約記事"},
         }, route
+
+
+# --- Tags named only on another writer's draft --------------------------------
+
+
+@pytest.fixture
+def tagged_world(writer, other_writer):
+    """A tag on a published article, one on the writer's own draft, one only on
+    the other writer's draft (it may name a story that is not out)."""
+    make_article(title="公開記事", tags=["公開タグ"], published=True)
+    make_article(title="自分の下書き", authors=[writer.author_profile], tags=["自分のタグ"])
+    make_article(title="他人の下書き", authors=[other_writer.author_profile], tags=["極秘タグ"])
+    Tag.objects.create(name="未使用タグ")
+
+
+TAG_NAMES = ("公開タグ", "自分のタグ", "極秘タグ", "未使用タグ")
+
+
+def tags_named_in(page: str) -> set[str]:
+    return {name for name in TAG_NAMES if name in page}
+
+
+def test_tag_suggestions_name_no_tag_only_on_another_writer_s_draft(users, tagged_world):
+    url = reverse("editorial:tag_suggestions")
+    found = {role: set(client_for(users[role]).get(url).json()["tags"]) for role in ("writer", "editor")}
+    assert found == {"writer": {"公開タグ", "自分のタグ"}, "editor": set(TAG_NAMES)}
+
+
+def test_article_list_tag_filter_names_no_tag_only_on_another_writer_s_draft(users, tagged_world):
+    url = reverse("admin:articles_article_changelist")
+    found = {
+        role: tags_named_in(client_for(users[role]).get(url).content.decode())
+        for role in ("writer", "editor")
+    }
+    assert found == {"writer": {"公開タグ", "自分のタグ"}, "editor": set(TAG_NAMES)}
+
+
+def test_tag_admin_lists_no_tag_only_on_another_writer_s_draft(users, tagged_world):
+    url = reverse("admin:taggit_tag_changelist")
+    found = {
+        role: tags_named_in(client_for(users[role]).get(url).content.decode())
+        for role in ("writer", "editor")
+    }
+    assert found == {"writer": {"公開タグ", "自分のタグ"}, "editor": set(TAG_NAMES)}
+    hidden = Tag.objects.get(name="極秘タグ")
+    response = client_for(users["writer"]).get(reverse("admin:taggit_tag_change", args=[hidden.pk]))
+    assert outcome(response) == REDIRECT and "極秘タグ" not in response.content.decode()
+
+
+def test_tag_autocomplete_names_no_tag_only_on_another_writer_s_draft(users, tagged_world):
+    query = {"app_label": "articles", "model_name": "article", "field_name": "tags", "term": ""}
+    response = client_for(users["writer"]).get(reverse("admin:autocomplete"), query)
+    assert {result["text"] for result in response.json()["results"]} == {"公開タグ", "自分のタグ"}
 
 
 # --- Workflow verbs through the change form -----------------------------------
