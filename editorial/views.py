@@ -9,6 +9,7 @@ from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
 from articles.furniture import furniture_of
+from articles.images import shown_cover
 from articles.markdown import render_markdown
 from articles.models import Article
 
@@ -55,7 +56,12 @@ def _render_preview(request, article, *, banner, status=200):
     response = render(
         request,
         "editorial/preview.html",
-        {"article": article, "furniture": furniture_of(article), "preview_banner": banner},
+        {
+            "article": article,
+            "furniture": furniture_of(article),
+            "cover": shown_cover(article),
+            "preview_banner": banner,
+        },
         status=status,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
