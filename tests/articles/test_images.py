@@ -1,7 +1,5 @@
 import io
 import logging
-import struct
-import zlib
 
 import pytest
 from django.core.files.base import ContentFile
@@ -16,6 +14,7 @@ from articles.models import Article
 from articles.tasks import make_cover_renditions
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import make_article
+from tests.images import truncated_png
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +23,6 @@ def png(width=2000, height=1000):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), "navy").save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def _chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def truncated_png():
-    """An 84-byte PNG whose chunks are whole (their checksums right) but whose image data
-    stops after 27 bytes: Pillow opens and verifies it and fails only when decoding."""
-    buffer = io.BytesIO()
-    Image.effect_noise((640, 480), 60).convert("RGB").save(buffer, format="PNG")
-    whole = buffer.getvalue()
-    (length,) = struct.unpack(">I", whole[33:37])
-    data = whole[:33] + _chunk(b"IDAT", whole[41 : 41 + length][:27]) + _chunk(b"IEND", b"")
-    assert len(data) == 84
-    with Image.open(io.BytesIO(data)) as image:
-        image.verify()  # what the header-only checks accepted
-    return data
 
 
 @pytest.fixture(autouse=True)
