@@ -96,13 +96,13 @@ def _decoded(data: bytes) -> Image.Image:
     return image
 
 
-def decoded_format(data: bytes) -> str:
+def decoded_format(data: bytes, *, formats=tuple(FORMAT_SUFFIXES)) -> str:
     """The Pillow format of ``data`` once fully decoded, or ImageRejected (also for a
-    format browsers do not show)."""
+    format not in ``formats``: by default, what browsers show)."""
     with _decoded(data) as image:
         found = image.format
-    if found not in FORMAT_SUFFIXES:
-        raise UnsupportedFormat(f"ブラウザーで表示できない形式です（{found}）。")
+    if found not in formats:
+        raise UnsupportedFormat(f"対応していない画像形式です（{found}）。")
     return found
 
 
@@ -187,7 +187,8 @@ def validate_cover(upload):
         raise ValidationError(f"画像が大きすぎます（上限 {COVER_MAX_BYTES // (1024 * 1024)} MB）。")
     upload.seek(0)
     try:
-        clean_image(upload.read(), formats=COVER_FORMATS)
+        # Decoding is the check; CoverField writes the clean copy once, when the article is saved.
+        decoded_format(upload.read(), formats=COVER_FORMATS)
     except UnsupportedFormat:
         raise ValidationError("表紙画像は JPEG・PNG・WebP にしてください。") from None
     except ImageRejected as rejected:
