@@ -137,11 +137,12 @@ def clean_image(data: bytes, *, formats=UPLOAD_FORMATS, max_width: int | None = 
         found = image.format
         if found not in formats:
             raise UnsupportedFormat(f"対応していない画像形式です（{found}）。")
-        # Nothing outside the pixels is copied: no comment, EXIF or XMP.
         options = {"comment": b"", "exif": b""}
         if getattr(image, "n_frames", 1) > 1:
-            frames = [_without_metadata(frame) for frame in ImageSequence.Iterator(image)]
-            durations = [frame_info.get("duration", 100) for frame_info in _frame_infos(image)]
+            frames, durations = [], []
+            for frame in ImageSequence.Iterator(image):
+                durations.append(frame.info.get("duration", 100))
+                frames.append(_without_metadata(frame))
             options |= {"save_all": True, "append_images": frames[1:], "duration": durations}
             options |= {"loop": image.info.get("loop", 0)}
             if found == "GIF":
@@ -162,11 +163,6 @@ def clean_image(data: bytes, *, formats=UPLOAD_FORMATS, max_width: int | None = 
         buffer = BytesIO()
         first.save(buffer, format=found, **options)
     return CleanImage(buffer.getvalue(), found, first.width, first.height)
-
-
-def _frame_infos(image):
-    for _ in ImageSequence.Iterator(image):
-        yield dict(image.info)
 
 
 def stored_name(folder: str, suffix: str) -> str:
