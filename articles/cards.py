@@ -22,7 +22,16 @@ from .models import Article, ArticleAuthor
 
 CARD_TEMPLATE = "articles/_article_card.html"
 # The columns a card shows; the rest of the article stays unread on lists.
-SHOWN_ON_CARDS = ("title", "slug", "excerpt", "published_at", "reading_time", "cover", "cover_alt")
+SHOWN_ON_CARDS = (
+    "title",
+    "slug",
+    "excerpt",
+    "published_at",
+    "reading_time",
+    "cover",
+    "cover_alt",
+    "cover_renditions",
+)
 
 
 @cache

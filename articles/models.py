@@ -13,7 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from . import search
-from .images import cover_upload_to, validate_cover
+from .images import CoverField, cover_upload_to, validate_cover
 from .markdown import Rendered, render, renderer_fingerprint
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
 from .validators import reject_control_characters, reject_control_characters_in_text
@@ -161,14 +161,17 @@ class Article(models.Model):
         Category, related_name="articles", verbose_name="カテゴリー", blank=True
     )
     tags = TaggableManager("タグ", blank=True, help_text="カンマ区切りで入力します。")
-    cover = models.ImageField(
+    cover = CoverField(
         "表紙画像",
         upload_to=cover_upload_to,
         blank=True,
         db_default="",
         validators=[validate_cover],
-        help_text="JPEG・PNG・WebP、5 MB まで。記事の先頭、一覧、SNS での共有に使われます。",
+        help_text="JPEG・PNG・WebP、5 MB まで、4,000 万画素まで。記事の先頭、一覧、SNS での共有に使われます。"
+        "保存すると数秒で各サイズの画像が作られ、それまでは画像なしで表示されます。",
     )
+    # The cover's renditions, made after it is saved (articles/images.py); pages read only these.
+    cover_renditions = models.JSONField(editable=False, null=True)
     cover_alt = models.CharField(
         "表紙画像の説明",
         max_length=200,

@@ -14,6 +14,7 @@ from taggit.models import Tag, TaggedItem
 
 from .cards import forget_cards
 from .furniture import forget_furniture
+from .images import needs_renditions
 from .models import (
     Article,
     ArticleAuthor,
@@ -24,6 +25,7 @@ from .models import (
     refresh_newest_articles,
     refresh_tag_listing,
 )
+from .tasks import make_cover_renditions
 
 
 def forget_shown(articles) -> None:
@@ -91,3 +93,9 @@ def tag_changed(sender, instance, **kwargs):
 def article_deleted(sender, instance, **kwargs):
     # A category whose newest article this was now points at nothing (SET_NULL).
     refresh_newest_articles(Category.objects.filter(newest_article__isnull=True))
+
+
+@receiver(post_save, sender=Article)
+def article_saved(sender, instance, **kwargs):
+    if needs_renditions(instance):
+        make_cover_renditions.delay_on_commit(instance.pk)

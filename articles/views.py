@@ -19,6 +19,7 @@ from taggit.models import Tag
 from . import search
 from .cards import rendered_cards
 from .furniture import furniture_for_page
+from .images import shown_cover
 from .links import absolute_url
 from .models import (
     Article,
@@ -146,6 +147,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         context["furniture"] = furniture = furniture_for_page(article)
         context["structured_data"] = news_article_json_ld(article, furniture)
+        context["cover"] = shown_cover(article)
         context.update(
             zip(
                 ("previous_article", "next_article", "related_articles"),

@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from articles import markdown
 from articles.furniture import furniture_of
+from articles.images import shown_cover
 from articles.models import Article
 
 from . import preview_limits, previews
@@ -72,7 +73,12 @@ def _render_preview(request, article, *, banner, status=200):
     response = render(
         request,
         "editorial/preview.html",
-        {"article": article, "furniture": furniture_of(article), "preview_banner": banner},
+        {
+            "article": article,
+            "furniture": furniture_of(article),
+            "cover": shown_cover(article),
+            "preview_banner": banner,
+        },
         status=status,
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

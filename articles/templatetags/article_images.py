@@ -6,10 +6,6 @@ register = template.Library()
 
 
 @register.filter
-def cover_url(cover, width):
-    return images.rendition_url(cover, int(width))
-
-
-@register.filter
-def cover_srcset(cover):
-    return images.srcset(cover)
+def shown_cover(article):
+    """The cover's stored renditions, or None: a page never opens the image itself."""
+    return images.shown_cover(article)

@@ -9,10 +9,8 @@ image) stays as written, followed by a marker comment the review check finds.
 """
 
 import hashlib
-import io
 import re
 import unicodedata
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,21 +19,12 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image
+
+from articles.images import FORMAT_SUFFIXES, ImageRejected, UnreadableImage, decoded_format
 
 from . import leftovers, regions
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".ico", ".avif", ".tif", ".tiff"}
-# What browsers show; the file's real format decides, not its name.
-FORMAT_SUFFIXES = {
-    "JPEG": ".jpg",
-    "PNG": ".png",
-    "GIF": ".gif",
-    "WEBP": ".webp",
-    "AVIF": ".avif",
-    "BMP": ".bmp",
-    "ICO": ".ico",
-}
 MEDIA_FOLDER = "imported"
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
@@ -60,10 +49,6 @@ class BroughtImages:
     copied: list[str] = field(default_factory=list)  # site-relative paths copied
     missing: list[str] = field(default_factory=list)  # references as written
     problems: list[str] = field(default_factory=list)  # Japanese sentences for the report
-
-
-class ImageRejected(Exception):
-    """A file that is not an image the CMS will serve; the message says why, in Japanese."""
 
 
 @dataclass
@@ -331,7 +316,7 @@ def bring_images(
             continue
         if reference.url not in result.missing:
             result.missing.append(reference.url)
-            reason = f"（{outcome}）" if outcome else "（サイトの中にファイルがありません）"
+            reason = f"（{str(outcome).rstrip('。')}）" if outcome else "（サイトの中にファイルがありません）"
             result.problems.append(f"画像「{reference.url}」を取り込めませんでした{reason}。")
         marker = leftovers.marker(leftovers.MISSING_IMAGE, reference.url)
         edits.append((reference.after, reference.after, f"\n{marker}" if reference.definition else marker))
@@ -344,24 +329,6 @@ def bring_images(
     pieces.append(text[position:])
     result.text = "".join(pieces)
     return result
-
-
-def _checked_format(data: bytes) -> str:
-    """The Pillow format of ``data`` once fully decoded, or ImageRejected."""
-    with warnings.catch_warnings():
-        # Between one and two times the pixel limit Pillow only warns: refuse those too.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                found = image.format
-                image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageRejected("画素数が多すぎます") from None
-        except Exception:  # Pillow reports a broken file with many kinds of error
-            raise ImageRejected("画像として読めません。壊れているか、画像ではありません") from None
-    if found not in FORMAT_SUFFIXES:
-        raise ImageRejected(f"ブラウザーで表示できない形式です（{found}）")
-    return found
 
 
 def read_image(path: Path) -> tuple[bytes, str]:
@@ -377,7 +344,10 @@ def read_image(path: Path) -> tuple[bytes, str]:
     if size > limit:
         raise ImageRejected(f"ファイルが大きすぎます（{size:,} バイト、上限 {limit:,} バイト）")
     data = path.read_bytes()
-    return data, FORMAT_SUFFIXES[_checked_format(data)]
+    try:
+        return data, FORMAT_SUFFIXES[decoded_format(data)]
+    except UnreadableImage:
+        raise ImageRejected("画像として読めません。壊れているか、画像ではありません") from None
 
 
 def store_in_media(path: Path) -> str:

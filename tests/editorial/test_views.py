@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from tests.images import truncated_png
+
 pytestmark = pytest.mark.django_db
 
 
@@ -74,6 +76,61 @@ def test_upload_checks_content_not_name(admin_client, settings, tmp_path):
     assert response.status_code == 400
     assert "画像として読み込めない" in response.json()["image"][0]
     assert not any(tmp_path.rglob("*"))
+
+
+def test_truncated_png_upload_is_refused_in_japanese(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = upload(admin_client, "cut.png", truncated_png(), "image/png")
+    assert response.status_code == 400
+    assert response.json()["image"] == [
+        "画像として読み込めないファイルです。JPEG・PNG・GIF・WebP の画像を選んでください。"
+    ]
+    assert not any(tmp_path.rglob("*"))
+
+
+def gif_with_a_script_comment(frames=("red",)):
+    buffer = io.BytesIO()
+    images = [Image.new("RGB", (16, 16), colour) for colour in frames]
+    images[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=100,
+        comment=b"<script>alert(document.cookie)</script>",
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["poly.html", "poly.svg", "poly.xhtml", "poly.php", "poly"])
+def test_upload_is_stored_with_the_extension_of_its_format_and_without_comments(
+    admin_client, settings, tmp_path, name
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = upload(admin_client, name, gif_with_a_script_comment(), "text/html")
+    assert response.status_code == 200, response.content
+    (stored,) = tmp_path.rglob("*.*")
+    assert stored.parent == tmp_path / "uploads" and stored.suffix == ".gif" and stored.stem.isalnum()
+    assert response.json()["image_code"] == f"![](/media/uploads/{stored.name})"
+    assert b"<script" not in stored.read_bytes()
+
+
+def test_animated_gif_upload_keeps_its_frames(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = upload(admin_client, "a.gif", gif_with_a_script_comment(("red", "green", "blue")), "image/gif")
+    assert response.status_code == 200, response.content
+    (stored,) = tmp_path.rglob("*.gif")
+    with Image.open(stored) as image:
+        assert image.n_frames == 3 and "comment" not in image.info
+
+
+def test_jpeg_named_png_is_stored_as_jpeg(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="JPEG", comment=b"<html>")
+    assert upload(admin_client, "photo.png", buffer.getvalue(), "image/png").status_code == 200
+    (stored,) = tmp_path.rglob("*.*")
+    assert stored.suffix == ".jpg" and b"<html>" not in stored.read_bytes()
 
 
 def test_svg_upload_is_refused(admin_client, settings, tmp_path):
