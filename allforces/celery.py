@@ -1,8 +1,8 @@
 import logging
 import os
 
-from celery import Celery
-from celery.signals import task_failure
+from celery import Celery, bootsteps
+from celery.signals import beat_init, task_failure
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allforces.settings")
 
@@ -12,6 +12,35 @@ app.autodiscover_tasks()
 
 
 logger = logging.getLogger("allforces.tasks")
+
+# The scheduler's sweep, by name: the project does not import the app that defines it.
+SWEEP_TASK = "editorial.sweep_due_articles"
+
+
+def _sweep_now(app, why):
+    try:
+        app.send_task(SWEEP_TASK)
+    except Exception:  # the broker went away again: the periodic sweep still comes
+        logger.warning("すぐの掃き出しを依頼できませんでした", extra={"reason": why}, exc_info=True)
+
+
+class SweepOnConnect(bootsteps.StartStopStep):
+    """Sweep whenever the worker's consumer (re)connects to the broker: at start and after
+    the broker came back, so what fell due meanwhile does not wait for beat's next tick."""
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def start(self, consumer):
+        _sweep_now(consumer.app, "worker connected")
+
+
+app.steps["consumer"].add(SweepOnConnect)
+
+
+@beat_init.connect
+def sweep_when_beat_starts(sender=None, **_):
+    # beat's first periodic sweep comes one interval after it starts.
+    _sweep_now(sender.app, "beat started")
 
 
 @task_failure.connect

@@ -3,12 +3,13 @@
 Notifications take the id of the transition that caused them, so each email
 describes exactly that event; a missing row means there is nothing to do.
 They are queued only after the transaction commits (``workflow._after_commit``).
+A sweep also runs whenever a worker (re)connects to the broker and when beat
+starts (``allforces/celery.py``).
 """
 
 from datetime import datetime, timedelta
 
 from celery import shared_task
-from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
@@ -60,13 +61,6 @@ def notify_authors_of_publications(transition_ids):
     """One message for a batch the scheduler published; an email per article."""
     transitions = Transition.objects.select_related("article").filter(pk__in=transition_ids)
     emails.send_published_batch(transition.article for transition in transitions)
-
-
-@worker_ready.connect
-def sweep_when_a_worker_starts(sender, **kwargs):
-    # After an outage, do not wait for the next beat tick: whatever fell due
-    # while no worker ran goes live as soon as one is back.
-    sender.app.send_task("editorial.sweep_due_articles")
 
 
 @shared_task(name="editorial.sweep_due_articles", acks_late=True, ignore_result=True)

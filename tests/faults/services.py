@@ -103,6 +103,12 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait()
 
+    def kill(self):
+        """SIGKILL: no shutdown, and with no persistence whatever was queued is gone."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
     def url(self, db):
         return f"redis://127.0.0.1:{self.port}/{db}"
 
