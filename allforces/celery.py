@@ -13,20 +13,25 @@ app.autodiscover_tasks()
 
 logger = logging.getLogger("allforces.tasks")
 
-# The scheduler's sweep, by name: the project does not import the app that defines it.
-SWEEP_TASK = "editorial.sweep_due_articles"
+# The scheduler's sweep and the notification sender, by name: the project does
+# not import the app that defines them. Both pick up what the database holds.
+SWEEP_TASKS = ("editorial.sweep_due_articles", "editorial.send_notifications")
 
 
 def _sweep_now(app, why):
-    try:
-        app.send_task(SWEEP_TASK)
-    except Exception:  # the broker went away again: the periodic sweep still comes
-        logger.warning("すぐの掃き出しを依頼できませんでした", extra={"reason": why}, exc_info=True)
+    for task in SWEEP_TASKS:
+        try:
+            app.send_task(task)
+        except Exception:  # the broker went away again: the periodic runs still come
+            logger.warning(
+                "すぐの掃き出しを依頼できませんでした", extra={"reason": why, "task": task}, exc_info=True
+            )
 
 
 class SweepOnConnect(bootsteps.StartStopStep):
     """Sweep whenever the worker's consumer (re)connects to the broker: at start and after
-    the broker came back, so what fell due meanwhile does not wait for beat's next tick."""
+    the broker came back, so what fell due or was left unsent meanwhile does not wait for
+    beat's next tick."""
 
     requires = {"celery.worker.consumer.tasks:Tasks"}
 

@@ -257,6 +257,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # due before the next one (see editorial/scheduling.py).
 SWEEP_INTERVAL = timedelta(seconds=env.int("SWEEP_INTERVAL_SECONDS", default=10))
 SWEEP_LOOKAHEAD = 2 * SWEEP_INTERVAL
+NOTIFICATION_SWEEP_INTERVAL = timedelta(seconds=env.int("NOTIFICATION_SWEEP_INTERVAL_SECONDS", default=30))
 PUBLISH_BATCH_SIZE = env.int("PUBLISH_BATCH_SIZE", default=100)
 # Armed sweeps give second-level precision; without them an article goes live
 # at the first periodic sweep after its time (up to SWEEP_INTERVAL late).
@@ -267,6 +268,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SWEEP_INTERVAL,
         # After an outage, one fresh sweep is enough; a backlog of stale ones is dropped.
         "options": {"expires": SWEEP_INTERVAL.total_seconds()},
+    },
+    # Notifications are rows (the outbox); a sender is queued after each commit
+    # that writes some, and this sends whatever a lost message left pending.
+    "send-pending-notifications": {
+        "task": "editorial.send_notifications",
+        "schedule": NOTIFICATION_SWEEP_INTERVAL,
+        "options": {"expires": NOTIFICATION_SWEEP_INTERVAL.total_seconds()},
     },
 }
 

@@ -1,44 +1,30 @@
-"""The emails the workflow sends, built from the article as it is when sent.
+"""The e-mail for one notification, built from the article as it is when sent.
 
-Each message is sent on its own: one that cannot be built or is refused (an
-article whose address cannot be made, a stored address with a line break)
-is logged and counted, and the others still go. A mail server or database
-that is away (``RETRYABLE``) is raised instead, so the task tries again.
+A message that cannot be built or is refused (an article whose address cannot
+be made, a stored address with a line break) is logged and its reason
+returned, and the sender goes on with the others. A mail server or database
+that is away (``RETRYABLE``) is raised instead, so the row stays pending and
+is tried again.
 """
 
 import logging
 import smtplib
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError
-from django.db.models import Q
 from django.urls import reverse
 
+from articles.links import absolute_url
 from articles.validators import strip_control_characters
 
-from .roles import REVIEW_PERMISSION
+from .models import Notification
 
 logger = logging.getLogger(__name__)
 
 RETRYABLE = (OSError, OperationalError, InterfaceError)
 
-
-@dataclass
-class Delivery:
-    """How many messages went, and how many could not (each one logged)."""
-
-    sent: int = 0
-    failed: int = 0
-
-    def __add__(self, other):
-        return Delivery(self.sent + other.sent, self.failed + other.failed)
-
-
-def _admin_url(article):
-    return settings.SITE_URL + reverse("admin:articles_article_change", args=[article.pk])
+Kind = Notification.Kind
 
 
 def _subject(prefix, article):
@@ -46,99 +32,61 @@ def _subject(prefix, article):
     return f"[ALLFORCES] {prefix}: {strip_control_characters(article.title, keep='')}"
 
 
-def editor_addresses():
-    app_label, codename = REVIEW_PERMISSION.split(".")
-    granted = Q(
-        groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
-    )
-    granted |= Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
-    users = get_user_model().objects.filter(is_active=True).filter(granted | Q(is_superuser=True))
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+def _admin_url(article):
+    return absolute_url(reverse("admin:articles_article_change", args=[article.pk]))
 
 
-def author_addresses(article):
-    links = article.article_authors.select_related("author__user")
-    return sorted(
-        {
-            link.author.user.email
-            for link in links
-            if link.author.user and link.author.user.is_active and link.author.user.email
-        }
+def _submitted(notification):
+    article = notification.article
+    return (
+        _subject("レビュー依頼", article),
+        f"「{article.title}」がレビューに提出されました。\n\n{_admin_url(article)}\n",
     )
 
 
-def _notify(kind, article, compose, recipients) -> Delivery:
-    """Build the message ``compose`` describes and send a copy to each of ``recipients``."""
-    if not recipients:
-        return Delivery()
+def _changes_requested(notification):
+    article = notification.article
+    return (
+        _subject("差し戻し", article),
+        f"「{article.title}」が差し戻されました。\n\n編集者のコメント:\n"
+        f"{notification.transition.comment}\n\n{_admin_url(article)}\n",
+    )
+
+
+def _published(notification):
+    article = notification.article
+    return (
+        _subject("公開されました", article),
+        f"「{article.title}」が公開されました。\n\n{absolute_url(article.get_absolute_url())}\n",
+    )
+
+
+COMPOSE = {
+    Kind.SUBMITTED: _submitted,
+    Kind.CHANGES_REQUESTED: _changes_requested,
+    Kind.PUBLISHED: _published,
+}
+
+
+def send_notification(notification, connection) -> str:
+    """E-mail ``notification`` to its recipient over ``connection``; return
+    why it could not be sent, or "" once the mail server took it."""
+    where = f"{notification.kind}: article {notification.article_id}"
     try:
-        subject, body = compose()
-    except Exception:
-        logger.exception("%s: article %s: message not built; %d not sent", kind, article.pk, len(recipients))
-        return Delivery(failed=len(recipients))
-    delivery = Delivery()
-    with get_connection() as connection:
-        for address in recipients:
-            message = EmailMessage(
-                subject, body, settings.DEFAULT_FROM_EMAIL, [address], connection=connection
-            )
-            try:
-                message.send()
-            except smtplib.SMTPRecipientsRefused:
-                logger.exception("%s: article %s: address %r refused", kind, article.pk, address)
-                delivery.failed += 1
-            except RETRYABLE:
-                raise
-            except Exception:
-                logger.exception("%s: article %s: not sent to %r", kind, article.pk, address)
-                delivery.failed += 1
-            else:
-                delivery.sent += 1
-    return delivery
-
-
-def send_submitted(article) -> Delivery:
-    return _notify(
-        "submitted",
-        article,
-        lambda: (
-            _subject("レビュー依頼", article),
-            f"「{article.title}」がレビューに提出されました。\n\n{_admin_url(article)}\n",
-        ),
-        editor_addresses(),
-    )
-
-
-def send_changes_requested(article, comment) -> Delivery:
-    return _notify(
-        "changes requested",
-        article,
-        lambda: (
-            _subject("差し戻し", article),
-            f"「{article.title}」が差し戻されました。\n\n編集者のコメント:\n{comment}\n\n{_admin_url(article)}\n",
-        ),
-        author_addresses(article),
-    )
-
-
-def send_published(article) -> Delivery:
-    return _notify(
-        "published",
-        article,
-        lambda: (
-            _subject("公開されました", article),
-            f"「{article.title}」が公開されました。\n\n{settings.SITE_URL + article.get_absolute_url()}\n",
-        ),
-        author_addresses(article),
-    )
-
-
-def send_published_batch(articles) -> Delivery:
-    """The authors of each of ``articles`` (a batch the scheduler published) told
-    it is out; an article whose messages fail does not stop the others'."""
-    delivery = Delivery()
-    for article in articles:
-        delivery += send_published(article)
-    if delivery.failed:
-        logger.warning("published batch: %d sent, %d not sent", delivery.sent, delivery.failed)
-    return delivery
+        subject, body = COMPOSE[notification.kind](notification)
+    except Exception as error:
+        logger.exception("%s: message not built for user %s", where, notification.recipient_id)
+        return f"メールを組み立てられませんでした: {error!r}"
+    address = notification.recipient.email
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], connection=connection)
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        logger.exception("%s: address %r refused", where, address)
+        return f"メールサーバーが宛先を拒否しました: {error!r}"
+    except RETRYABLE:
+        raise
+    except Exception as error:
+        logger.exception("%s: not sent to %r", where, address)
+        return f"送信できませんでした: {error!r}"
+    return ""

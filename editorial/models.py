@@ -188,3 +188,66 @@ class LegacyURL(models.Model):
 
     def __str__(self):
         return self.path
+
+
+class Notification(models.Model):
+    """One thing one person is told about a workflow event: the outbox.
+
+    Written in the transaction of the stage change that causes it, so a
+    broker that dies at the commit loses nothing; a sender task (and a
+    periodic sweep behind it) e-mails the pending rows and marks each sent
+    (``editorial/notifications.py``). The same rows are what an in-app list
+    of notifications reads.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "レビュー依頼"
+        CHANGES_REQUESTED = "changes_requested", "差し戻し"
+        PUBLISHED = "published", "公開"
+
+    class Email(models.TextChoices):
+        PENDING = "pending", "送信待ち"
+        SENT = "sent", "送信済み"
+        FAILED = "failed", "送信できず"
+        NONE = "none", "送らない（宛先なし）"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="宛先",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField("種類", max_length=30, choices=Kind.choices)
+    article = models.ForeignKey(
+        Article, verbose_name="記事", on_delete=models.CASCADE, related_name="notifications"
+    )
+    transition = models.ForeignKey(
+        Transition,
+        verbose_name="きっかけ",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="この通知を生んだステージの変更（差し戻しのコメントはここにあります）。",
+    )
+    created_at = models.DateTimeField("日時", auto_now_add=True)
+    read_at = models.DateTimeField("既読にした日時", null=True, blank=True)
+    email_status = models.CharField("メール", max_length=10, choices=Email.choices, default=Email.PENDING)
+    emailed_at = models.DateTimeField("メールを送った日時", null=True, blank=True)
+    email_error = models.TextField("送れなかった理由", blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A transition tells each person once, however often its side effects run.
+            models.UniqueConstraint(fields=["transition", "recipient"], name="notification_once_per_person")
+        ]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(email_status="pending"), name="notification_email_pending"
+            ),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.article} → {self.recipient}"

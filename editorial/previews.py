@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from articles.links import absolute_url
+
 SALT = "editorial.preview-link"
 
 
@@ -12,7 +14,7 @@ def preview_token(article) -> str:
 
 
 def preview_url(article) -> str:
-    return settings.SITE_URL + reverse("editorial:shared_preview", kwargs={"token": preview_token(article)})
+    return absolute_url(reverse("editorial:shared_preview", kwargs={"token": preview_token(article)}))
 
 
 def article_id_from_token(token: str) -> int:

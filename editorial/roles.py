@@ -1,5 +1,6 @@
 """The editorial roles: group names and what each may do."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from taggit.models import Tag
 
@@ -35,6 +36,17 @@ EDITOR_PERMISSIONS = WRITER_PERMISSIONS + [
     "taggit.add_tag",
     "taggit.change_tag",
 ]
+
+
+def editors():
+    """The active users who may review: the editor group, a direct grant, or superusers."""
+    app_label, codename = REVIEW_PERMISSION.split(".")
+    granted = Q(
+        groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+    )
+    granted |= Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(pk__in=users.filter(granted | Q(is_superuser=True)).values("pk"))
 
 
 def is_editor(user) -> bool:

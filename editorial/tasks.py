@@ -1,10 +1,11 @@
 """Celery tasks: thin wrappers that look up rows and call one function.
 
-Notifications take the id of the transition that caused them, so each email
-describes exactly that event; a missing row means there is nothing to do.
-They are queued only after the transaction commits (``workflow._after_commit``).
-A sweep also runs whenever a worker (re)connects to the broker and when beat
-starts (``allforces/celery.py``).
+Notifications are rows written with the stage change that causes them
+(``editorial/notifications.py``); ``send_notifications`` delivers whatever is
+pending. It is queued after each commit that wrote some, runs periodically
+(beat) for what a lost message or a dead broker left behind, and whenever a
+worker (re)connects to the broker; so does the scheduler's sweep
+(``allforces/celery.py``).
 """
 
 from datetime import datetime, timedelta
@@ -13,54 +14,61 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import emails, scheduling
-from .models import Transition
+from . import emails, notifications, scheduling
+from .models import Notification, Transition
 
 # An armed sweep that could not run within this long is dropped; the
 # periodic sweep covers its articles.
 ARMED_SWEEP_GRACE = timedelta(minutes=1)
-# A mail server or database that is away for a while (a restart, a failover)
-# delays the emails instead of dropping them (jittered backoff up to 1, 2,
-# 4 s …, at most about a quarter of an hour in all). A pool process killed
-# mid-send gives its message back to the queue (acks_late with
-# reject_on_worker_lost), so the batch is sent again in full: an author may
-# get an email twice rather than miss it. See docs/reliability.md.
-EMAIL_DELIVERY = {
-    "autoretry_for": emails.RETRYABLE,
-    "retry_backoff": True,
-    "max_retries": 10,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-}
+# How many messages one run sends before handing the rest to another run,
+# so a burst is shared between workers and no task runs for minutes.
+NOTIFICATIONS_PER_RUN = 200
 
 
-def _transition(transition_id):
-    return Transition.objects.select_related("article").filter(pk=transition_id).first()
+@shared_task(
+    name="editorial.send_notifications",
+    # A mail server or database away for a while (a restart, a failover)
+    # delays the messages, which stay pending: jittered backoff up to 1, 2,
+    # 4 s …, and the periodic run behind that. See docs/reliability.md.
+    autoretry_for=emails.RETRYABLE,
+    retry_backoff=True,
+    max_retries=10,
+    ignore_result=True,
+)
+def send_notifications():
+    delivered = notifications.deliver_pending(limit=NOTIFICATIONS_PER_RUN)
+    if delivered.more:
+        send_notifications.delay()
+    return delivered.sent
 
 
-@shared_task(name="editorial.notify_editors_of_submission", **EMAIL_DELIVERY)
+# Messages queued by the version before the outbox name a transition; each
+# writes that transition's rows (once: a row per person and transition) and
+# sends them. Kept so an upgrade loses nothing left in the queue.
+def _record_and_send(kind, transition_ids):
+    for transition in Transition.objects.filter(pk__in=transition_ids).exclude(notifications__isnull=False):
+        notifications.record(kind, [transition], actor=transition.actor)
+    send_notifications.delay()
+
+
+@shared_task(name="editorial.notify_editors_of_submission", ignore_result=True)
 def notify_editors_of_submission(transition_id):
-    if transition := _transition(transition_id):
-        emails.send_submitted(transition.article)
+    _record_and_send(Notification.Kind.SUBMITTED, [transition_id])
 
 
-@shared_task(name="editorial.notify_authors_of_changes_requested", **EMAIL_DELIVERY)
+@shared_task(name="editorial.notify_authors_of_changes_requested", ignore_result=True)
 def notify_authors_of_changes_requested(transition_id):
-    if transition := _transition(transition_id):
-        emails.send_changes_requested(transition.article, transition.comment)
+    _record_and_send(Notification.Kind.CHANGES_REQUESTED, [transition_id])
 
 
-@shared_task(name="editorial.notify_authors_of_publication", **EMAIL_DELIVERY)
+@shared_task(name="editorial.notify_authors_of_publication", ignore_result=True)
 def notify_authors_of_publication(transition_id):
-    if transition := _transition(transition_id):
-        emails.send_published(transition.article)
+    _record_and_send(Notification.Kind.PUBLISHED, [transition_id])
 
 
-@shared_task(name="editorial.notify_authors_of_publications", **EMAIL_DELIVERY)
+@shared_task(name="editorial.notify_authors_of_publications", ignore_result=True)
 def notify_authors_of_publications(transition_ids):
-    """One message for a batch the scheduler published; an email per article."""
-    transitions = Transition.objects.select_related("article").filter(pk__in=transition_ids)
-    emails.send_published_batch(transition.article for transition in transitions)
+    _record_and_send(Notification.Kind.PUBLISHED, transition_ids)
 
 
 @shared_task(name="editorial.sweep_due_articles", acks_late=True, ignore_result=True)

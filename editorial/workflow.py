@@ -1,8 +1,8 @@
 """The one doorway for every stage change of an article.
 
 Each verb locks the article row, checks who is acting, the transition table
-and the guards, saves, writes the audit row in the same transaction and
-queues its side effects for after the commit. Admin actions, management
+and the guards, saves, writes the audit row and the notifications it calls for in the same
+transaction and queues its side effects for after the commit. Admin actions, management
 commands, Celery tasks and tests all call these functions; nothing else
 assigns ``Article.status``. ``by=None`` means the system (the scheduler, the
 truncation detector) and is the only way to skip the permission check.
@@ -21,11 +21,11 @@ from django.utils import timezone
 from articles.cache import bump_listing_version
 from articles.models import Article, refresh_live_copies
 
-from . import tasks
+from . import notifications, tasks
 from .checks import review_findings
 from .continuation.truncation import is_truncated
 from .exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
-from .models import Transition
+from .models import Notification, Transition
 from .roles import is_author_of, is_editor
 
 Status = Article.Status
@@ -76,9 +76,7 @@ def _not_allowed_message(article, source, target):
     )
 
 
-def _move(
-    article, source, target, *, by, comment="", permitted, guard=None, before_save=None, after_commit=()
-):
+def _move(article, source, target, *, by, comment="", permitted, guard=None, before_save=None, notify=None):
     """Move ``article`` from ``source`` to ``target`` under a row lock; return
     True if it moved.
 
@@ -110,8 +108,8 @@ def _move(
             article=locked, from_status=source, to_status=target, actor=by, comment=comment
         )
         _after_commit(_log_transition, transition)
-        for task in after_commit:
-            _after_commit(task.delay, transition.pk)
+        if notify is not None:
+            _notify(notify, [transition], actor=by)
         if Status.PUBLISHED in (source, target):
             _after_commit(bump_listing_version)
     _copy_workflow_fields(locked, article)
@@ -130,6 +128,14 @@ def _after_commit(side_effect, *args):
     # Django names a failed callback by its __qualname__, which a partial lacks.
     callback.__qualname__ = getattr(side_effect, "__qualname__", repr(side_effect))
     transaction.on_commit(callback, robust=True)
+
+
+def _notify(kind, transitions, *, actor):
+    """Write who is told of ``transitions`` (in this transaction) and have them
+    sent after the commit. If the broker is away then, the rows wait for the
+    periodic sender: nothing is lost."""
+    if notifications.record(kind, transitions, actor=actor):
+        _after_commit(tasks.send_notifications.delay)
 
 
 def _log_transition(transition):
@@ -164,7 +170,7 @@ def submit(article, *, by, comment=""):
         comment=comment,
         permitted=_author_or_editor,
         guard=submission_problems,
-        after_commit=[tasks.notify_editors_of_submission],
+        notify=Notification.Kind.SUBMITTED,
     )
 
 
@@ -179,7 +185,7 @@ def request_changes(article, *, by, comment):
         by=by,
         comment=comment,
         permitted=_editor_only,
-        after_commit=[tasks.notify_authors_of_changes_requested],
+        notify=Notification.Kind.CHANGES_REQUESTED,
     )
 
 
@@ -217,7 +223,7 @@ def approve(article, *, by, publish_at: datetime | None = None, comment=""):
         permitted=_editor_only,
         guard=submission_problems,
         before_save=publish_now,
-        after_commit=[tasks.notify_authors_of_publication],
+        notify=Notification.Kind.PUBLISHED,
     )
 
 
@@ -273,7 +279,7 @@ def publish(article, *, by=None, comment=""):
         permitted=_editor_only,
         guard=due_by_database_clock,
         before_save=_mark_published,
-        after_commit=[tasks.notify_authors_of_publication],
+        notify=Notification.Kind.PUBLISHED,
     )
 
 
@@ -313,9 +319,7 @@ def publish_due_articles(article_ids) -> int:
         )
         for transition in transitions:
             _after_commit(_log_transition, transition)
-        _after_commit(
-            tasks.notify_authors_of_publications.delay, [transition.pk for transition in transitions]
-        )
+        _notify(Notification.Kind.PUBLISHED, transitions, actor=None)
         _after_commit(bump_listing_version)
     return len(due)
 

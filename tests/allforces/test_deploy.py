@@ -139,3 +139,21 @@ def test_health_checks_name_a_host_production_accepts(hosts):
     )
     host, accepted = result.stdout.split()[-2:]
     assert accepted == "True", (host, result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("site_url", "allowed_hosts", "expected"),
+    [
+        ("https://cms.example.jp", ["cms.example.jp"], set()),
+        ("https://cms.example.jp/", [".example.jp"], set()),
+        ("http://cms.example.jp", ["cms.example.jp"], {"allforces.W001"}),
+        ("https://cms.example.jp", ["127.0.0.1"], {"allforces.W002"}),
+    ],
+)
+def test_check_deploy_warns_when_site_url_would_send_readers_where_the_server_refuses(
+    settings, site_url, allowed_hosts, expected
+):
+    from articles.checks import site_url_is_served
+
+    settings.SITE_URL, settings.ALLOWED_HOSTS = site_url, allowed_hosts
+    assert {warning.id for warning in site_url_is_served(None)} == expected

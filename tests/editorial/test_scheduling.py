@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial import scheduling, tasks, workflow
-from editorial.models import Transition
+from editorial.models import Notification, Transition
 from tests.factories import make_scheduled_articles
 
 pytestmark = pytest.mark.django_db
@@ -40,18 +40,19 @@ def test_sweep_works_in_batches(author, settings):
     assert not scheduling.due_articles().exists()
 
 
-def test_running_the_sweep_twice_publishes_once(author, django_capture_on_commit_callbacks):
-    make_scheduled_articles(3, at=timezone.now() - timedelta(seconds=1), author=author)
+def test_running_the_sweep_twice_publishes_once(writer, django_capture_on_commit_callbacks):
+    make_scheduled_articles(3, at=timezone.now() - timedelta(seconds=1), author=writer.author_profile)
     with django_capture_on_commit_callbacks() as callbacks:
         assert scheduling.publish_due() == 3
         assert scheduling.publish_due() == 0
-    assert Transition.objects.filter(to_status=S.PUBLISHED).count() == 3
-    notifications = [c for c in callbacks if "notify" in repr(c)]
-    # One message for the batch, naming each article's audit row once.
-    assert len(notifications) == 1
-    assert sorted(notifications[0].args[0]) == sorted(
-        Transition.objects.filter(to_status=S.PUBLISHED).values_list("pk", flat=True)
+    published = Transition.objects.filter(to_status=S.PUBLISHED)
+    assert published.count() == 3
+    # The authors' notifications are rows of the batch's own transaction, one per audit row,
+    # and one sender is queued for the batch.
+    assert sorted(Notification.objects.values_list("transition", "recipient")) == sorted(
+        (pk, writer.pk) for pk in published.values_list("pk", flat=True)
     )
+    assert len([c for c in callbacks if "send_notifications" in repr(c)]) == 1
 
 
 def test_dry_run_lists_and_changes_nothing(author):

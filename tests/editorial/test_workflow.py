@@ -7,7 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 from editorial import workflow
 from editorial.exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
-from editorial.models import Transition
+from editorial.models import Notification, Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -241,12 +241,17 @@ def test_continuation_cannot_be_left_while_the_body_is_cut_off(editor, ready_art
         workflow.mark_complete(ready_article, by=editor)
 
 
-def test_side_effects_wait_for_the_commit(writer, ready_article, django_capture_on_commit_callbacks, caplog):
+def test_side_effects_wait_for_the_commit(
+    writer, editor, ready_article, django_capture_on_commit_callbacks, caplog
+):
     caplog.set_level("INFO", logger="editorial.workflow")
     with django_capture_on_commit_callbacks() as callbacks:
         workflow.submit(ready_article, by=writer)
-    # The log line and the editors' notification, and neither before the commit.
+    # The log line and the sender of the editors' notification, neither before the commit;
+    # the notification itself is a row of the same transaction.
     assert len(callbacks) == 2
+    assert "send_notifications" in repr(callbacks[1])
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [editor.pk]
     assert caplog.records == []
 
 

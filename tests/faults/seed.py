@@ -1,8 +1,9 @@
 """Fill a fresh database for a fault test that runs outside pytest's database.
 
 ``python -m tests.faults.seed DUE_IN_SECONDS COUNT`` (DATABASE_URL set): a few
-published articles to read, and COUNT articles scheduled DUE_IN_SECONDS from
-now; prints the reader paths as JSON.
+published articles to read, and COUNT articles, each by its own author,
+submitted and approved by an editor through the workflow verbs for
+DUE_IN_SECONDS from now; prints the reader paths as JSON.
 """
 
 import json
@@ -16,15 +17,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "allforces.settings")
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tests.factories import (  # noqa: E402
-    READY_BODY,
-    make_article,
-    make_author,
-    make_category,
-    make_scheduled_articles,
-)
+from editorial.roles import EDITORS, install_role_groups  # noqa: E402
+from tests.factories import READY_BODY, make_article, make_author, make_category  # noqa: E402
+from tests.faults.workload import approved_through_the_workflow  # noqa: E402
 
 
 def main(due_in_seconds, count):
@@ -44,8 +42,11 @@ def main(due_in_seconds, count):
         )  # fmt: skip
         for number in range(3)
     ]
-    make_scheduled_articles(
-        count, at=timezone.now() + timedelta(seconds=due_in_seconds), author=author, category=category
+    install_role_groups(Group, Permission)
+    editor = get_user_model().objects.create_user("editor", email="editor@example.jp", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    approved_through_the_workflow(
+        count, editor=editor, category=category, publish_at=timezone.now() + timedelta(seconds=due_in_seconds)
     )
     return {
         "article": articles[0].get_absolute_url(),

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from email import policy
 from pathlib import Path
@@ -73,6 +73,18 @@ class PrivatePostgres:
     def stop(self, mode="immediate"):
         """``immediate`` is a crash: no checkpoint, open transactions lost, WAL recovery on start."""
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def kill(self):
+        """SIGKILL to the postmaster and every server process at once: no shutdown of any
+        kind, uncommitted transactions lost, WAL recovery on the next start."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout
+        processes = [postmaster, *map(int, children.split())]
+        for pid in processes:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        # The next start refuses while any old process still holds the shared memory.
+        wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in processes), timeout=10)
 
     def url(self):
         return f"postgres://postgres@127.0.0.1:{self.port}/allforces"
@@ -194,12 +206,16 @@ class ReaderProbe:
         return [answer for answer in list(self.answers) if start <= answer.at < end]
 
 
-def sent_subjects(directory):
-    """The decoded subject of every message the file email backend wrote."""
-    subjects = []
+def sent_messages(directory):
+    """(recipient, decoded subject) of every message the file email backend wrote."""
+    messages = []
     for path in sorted(directory.glob("*.log")):
         for chunk in path.read_text().split("-" * 79):
             if chunk.strip():
                 message = email.message_from_bytes(chunk.strip().encode(), policy=policy.default)
-                subjects.append(message["Subject"].strip())
-    return subjects
+                messages.append((message["To"], message["Subject"].strip()))
+    return messages
+
+
+def sent_subjects(directory):
+    return [subject for _, subject in sent_messages(directory)]

@@ -1,5 +1,7 @@
-"""What one request gets while Redis or PostgreSQL is unreachable, in process:
-a page rendered without the cache, or a clean 503 in Japanese."""
+"""What one request gets, in process, when Redis was SIGKILLed under it or
+PostgreSQL is unreachable: a page rendered without the cache, or a clean 503
+in Japanese. (The PostgreSQL crash itself, under gunicorn, is in
+test_postgres_restart.py.)"""
 
 import time
 
@@ -10,22 +12,25 @@ from django.test import Client
 
 from allforces.cache import OutageTolerantRedisCache
 from articles.cache import bump_listing_version, listing_version
-from tests.faults.services import free_port
+from tests.faults.services import PrivateRedis, free_port, require_binary
 
 pytestmark = pytest.mark.faults
 
 
-def unreachable_redis():
-    return {
-        "default": {
-            "BACKEND": "allforces.cache.OutageTolerantRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-        }
-    }
+@pytest.fixture
+def redis(tmp_path):
+    require_binary("redis-server")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
-def test_an_unreachable_redis_is_an_empty_cache_that_keeps_nothing():
-    down = OutageTolerantRedisCache(f"redis://127.0.0.1:{free_port()}/0", {})
+def test_a_redis_killed_under_the_cache_is_an_empty_cache_that_keeps_nothing(redis):
+    down = OutageTolerantRedisCache(redis.url(0), {})
+    down.set("page", "stored while Redis was up")  # the pool holds a live connection
+    assert down.get("page") == "stored while Redis was up"
+    redis.kill()
     started = time.monotonic()
     assert down.get("page", "miss") == "miss"
     assert down.get_many(["a", "b"]) == {}
@@ -47,10 +52,14 @@ def test_programming_errors_still_raise_with_redis_up(settings):
 
 
 @pytest.mark.django_db
-def test_readers_get_uncached_pages_while_redis_is_down(settings, published_article, category):
+def test_readers_get_uncached_pages_after_redis_was_killed(settings, redis, published_article, category):
     published_article.tags.set(["AI"])
-    settings.CACHES = unreachable_redis()
+    settings.CACHES = {
+        "default": {"BACKEND": "allforces.cache.OutageTolerantRedisCache", "LOCATION": redis.url(0)}
+    }
     client = Client(headers={"x-forwarded-proto": "https"})
+    assert client.get("/").status_code == 200  # the page cache and its pooled connection are warm
+    redis.kill()
     for url in ["/", published_article.get_absolute_url(), category.get_absolute_url(), "/tag/ai/",
                 "/search/?q=公開"]:  # fmt: skip
         response = client.get(url)

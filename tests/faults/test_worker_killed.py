@@ -1,116 +1,117 @@
-"""A Celery pool process SIGKILLed in the middle of publishing a batch, or of
-sending the authors' emails: nothing is half-written, every article goes live
-once with its audit row, and the emails are sent after all."""
+"""A whole Celery worker (main process and pool) SIGKILLed in the middle of
+publishing a batch, or of sending the authors' e-mails, with production sweep
+settings: nothing is half-written, and once a worker runs again (as the
+restart policy in docker-compose.yml starts one) every article is live once,
+with one audit row and one write of its publication time, and every author
+has had their e-mail exactly once."""
 
 import os
 import signal
 import time
+from collections import Counter
 from contextlib import ExitStack
 from datetime import timedelta
 
-import psycopg
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from editorial.models import Transition
-from tests.celery_worker import running_beat, running_worker, wait_until
-from tests.factories import make_scheduled_articles
-from tests.faults.services import sent_subjects
+from editorial.models import Notification, Transition
+from tests.celery_worker import running_worker, wait_until
+from tests.faults.services import sent_messages
+from tests.faults.workload import (
+    approved_through_the_workflow,
+    audit_rows_per_article,
+    backends,
+    blocked_inserting_into,
+    counting_published_at_writes,
+    outside_connection,
+    still_scheduled,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
-FAST_SWEEPS = {"SWEEP_INTERVAL_SECONDS": "1"}
+
+def kill_whole_worker(worker):
+    """SIGKILL to the worker's process group: no warm or cold shutdown, nothing acknowledged."""
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
 
 
-def still_scheduled():
-    return Article.objects.filter(status=Article.Status.SCHEDULED).count()
+def file_mail(directory, backend="django.core.mail.backends.filebased.EmailBackend"):
+    return {"EMAIL_BACKEND": backend, "EMAIL_FILE_PATH": str(directory)}
 
 
-def published_once_each(articles):
-    rows = Transition.objects.filter(to_status=Article.Status.PUBLISHED).values_list("article_id", flat=True)
-    return sorted(rows) == sorted(article.pk for article in articles)
-
-
-def pool_processes(worker):
-    return [int(pid) for pid in open(f"/proc/{worker.pid}/task/{worker.pid}/children").read().split()]
-
-
-def kill_pool_process(worker):
-    (child,) = pool_processes(worker)
-    os.kill(child, signal.SIGKILL)
-    # The worker notices, gives up the task and forks a fresh pool process.
-    assert wait_until(lambda: pool_processes(worker) not in ([], [child]), timeout=15)
-
-
-def outside_connection(**options):
-    """A connection of its own, outside the test's (whose view of pg_stat_activity is frozen)."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
-        dbname=settings["NAME"], **options,
-    )  # fmt: skip
-
-
-def backends(sql):
-    with outside_connection(autocommit=True) as db:
-        return [row[0] for row in db.execute(sql).fetchall()]
-
-
-def blocked_writing_audit_rows():
-    return backends(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        " AND query LIKE 'INSERT INTO \"editorial_transition\"%'"
+def make_due(articles):
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        publish_at=timezone.now() - timedelta(seconds=1)
     )
 
 
-def test_a_pool_process_killed_mid_batch_leaves_nothing_half_published(tmp_path, writer):
-    articles = make_scheduled_articles(
-        30, at=timezone.now() - timedelta(seconds=1), author=writer.author_profile
+def one_email_each(mail, count):
+    return Counter(to for to, _ in sent_messages(mail)) == Counter(
+        {f"author-{number}@example.jp": 1 for number in range(count)}
     )
-    env = {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-           "EMAIL_FILE_PATH": str(tmp_path / "mail"), **FAST_SWEEPS}  # fmt: skip
-    with ExitStack() as stack:
-        # Taken before the worker starts, this lock stops its start-up sweep after
-        # it has marked the batch published in its transaction, before the audit rows.
+
+
+def test_a_worker_killed_as_its_batch_commits_leaves_nothing_half_published(tmp_path, editor, category):
+    articles = approved_through_the_workflow(
+        30, editor=editor, category=category, publish_at=timezone.now() + timedelta(hours=1)
+    )
+    mail = tmp_path / "mail"
+    with ExitStack() as stack, counting_published_at_writes() as published_at_writes:
+        # Taken before the worker starts, this lock stops its start-up sweep after it has
+        # marked the batch published in its transaction, at the audit rows.
         locker = stack.enter_context(outside_connection())
         locker.execute("LOCK TABLE editorial_transition IN SHARE MODE")
-        worker = stack.enter_context(running_worker(name="batch", extra_env=env, concurrency=1))
-        blocked = wait_until(blocked_writing_audit_rows, timeout=30)
+        make_due(articles)
+        worker = stack.enter_context(running_worker(name="batch", extra_env=file_mail(mail)))
+        blocked = wait_until(lambda: blocked_inserting_into("editorial_transition"), timeout=30)
         assert len(blocked) == 1, "the start-up sweep never reached the audit rows"
         (stuck,) = blocked
-        kill_pool_process(worker)
+        kill_whole_worker(worker)
         locker.rollback()
-        # PostgreSQL rolls back the dead process's transaction once it runs on and finds no client.
+        # PostgreSQL rolls back the dead process's transaction once it finds no client.
         assert wait_until(lambda: stuck not in backends("SELECT pid FROM pg_stat_activity"), timeout=15)
         assert still_scheduled() == 30, "the killed batch must leave no trace"
-        assert not Transition.objects.exists()
-        with running_beat(tmp_path, name="batch", extra_env=env):
-            beat_up = time.monotonic()
+        assert not Transition.objects.filter(to_status=Article.Status.PUBLISHED).exists()
+        assert published_at_writes() == {}
+        with running_worker(name="batch-restarted", extra_env=file_mail(mail)):
+            restarted = time.monotonic()
             assert wait_until(lambda: still_scheduled() == 0, timeout=30)
-            print(f"\nall 30 live {time.monotonic() - beat_up:.1f}s after beat started sweeping again")
-    assert published_once_each(articles)
+            live = time.monotonic() - restarted
+            assert wait_until(lambda: len(sent_messages(mail)) >= 30, timeout=30)
+            time.sleep(2)  # room for a duplicate to show
+        writes = published_at_writes()
+    ids = sorted(article.pk for article in articles)
+    assert audit_rows_per_article() == dict.fromkeys(ids, 1)
+    assert writes == dict.fromkeys(ids, 1)
+    assert one_email_each(mail, 30)
+    print(f"\nall 30 live {live:.1f}s after a new worker started, each once, 30 e-mails, none twice")
 
 
-def test_a_pool_process_killed_while_sending_emails_sends_them_after_all(tmp_path, writer):
+def test_a_worker_killed_while_sending_emails_sends_them_after_all_and_only_once(tmp_path, editor, category):
     mail = tmp_path / "mail"
     mail.mkdir()
-    (mail / "stall").touch()
-    articles = make_scheduled_articles(
-        3, at=timezone.now() - timedelta(seconds=1), author=writer.author_profile
+    articles = approved_through_the_workflow(
+        3, editor=editor, category=category, publish_at=timezone.now() + timedelta(hours=1)
     )
-    env = {"EMAIL_BACKEND": "tests.faults.stalling_mail.StallingFileBackend", "EMAIL_FILE_PATH": str(mail)}
-    with running_worker(name="mailer", extra_env=env, concurrency=1) as worker:
-        # The start-up sweep publishes all three; their email task then stalls.
+    stalling = file_mail(mail, backend="tests.faults.stalling_mail.StallingFileBackend")
+    (mail / "stall").touch()
+    make_due(articles)
+    with running_worker(name="mailer", extra_env=stalling) as worker:
+        # The start-up sweep publishes all three; their sender then stalls on the first message.
         assert wait_until(lambda: (mail / "stalled").exists(), timeout=30)
         assert still_scheduled() == 0
-        kill_pool_process(worker)
-        (mail / "stall").unlink()
-        released = time.monotonic()
-        assert wait_until(lambda: len(sent_subjects(mail)) >= 3, timeout=30)
-        print(f"\nthe three emails sent {time.monotonic() - released:.1f}s after the kill")
-        time.sleep(1)  # room for a duplicate to show
-    subjects = sent_subjects(mail)
-    assert sorted(subjects) == sorted(f"[ALLFORCES] 公開されました: {article.title}" for article in articles)
-    assert published_once_each(articles)
+        kill_whole_worker(worker)
+    pending = Notification.objects.filter(email_status=Notification.Email.PENDING).count()
+    (mail / "stall").unlink()
+    with running_worker(name="mailer-restarted", extra_env=stalling):
+        restarted = time.monotonic()
+        assert wait_until(lambda: len(sent_messages(mail)) >= 3, timeout=30)
+        sent = time.monotonic() - restarted
+        time.sleep(2)  # room for a duplicate to show
+    assert pending == 3, "the killed sender's rows stay pending"
+    assert one_email_each(mail, 3)
+    assert audit_rows_per_article() == dict.fromkeys(sorted(a.pk for a in articles), 1)
+    print(f"\nthe three e-mails sent {sent:.1f}s after a new worker started, none twice")
