@@ -27,6 +27,8 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import link_destination
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
     "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p",
@@ -406,6 +408,7 @@ def _parser() -> MarkdownIt:
     parser.block.ruler.before(
         "reference", "abbreviation", _abbreviation_definition, {"alt": ["paragraph", "reference"]}
     )
+    parser.helpers = link_destination.HELPERS
     parser.block.tokenize = _flat_when_too_deep(parser.block.tokenize)
     parser.inline.parse = _parse_inline_japanese(parser.inline)
     parser.inline.ruler.before("link", "deep_bracket", _deep_bracket)

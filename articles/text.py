@@ -9,7 +9,6 @@ import math
 import re
 import unicodedata
 
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 JAPANESE_CHARS_PER_MINUTE = 500
@@ -26,8 +25,17 @@ _JAPANESE_CHAR = re.compile(
 _LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+(?:['’.\-][0-9A-Za-z\u00c0-\u024f]+)*")
 
 
+# The sanitiser's output (articles.markdown, through nh3) escapes "<" and ">"
+# in text and in attribute values alike, so there a tag is "<" up to the next
+# ">". A regular expression reads that in C; Django's strip_tags runs Python's
+# HTMLParser, which was half of Article.save() for a long body
+# (docs/benchmarks.md, "Markdown at the body limit").
+_TAG = re.compile(r"<[^>]*>")
+
+
 def plain_text_from_html(rendered_html: str) -> str:
-    return html.unescape(strip_tags(rendered_html))
+    """The text of ``rendered_html``, which must be the renderer's sanitised output."""
+    return html.unescape(_TAG.sub("", rendered_html))
 
 
 def reading_time_minutes(text: str) -> int:

@@ -1,4 +1,11 @@
-from articles.text import reading_time_minutes, slug_candidate, unique_slug
+import html
+
+from django.utils.html import strip_tags
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.markdown import render_markdown
+from articles.text import plain_text_from_html, reading_time_minutes, slug_candidate, unique_slug
 
 
 def test_japanese_is_read_at_500_characters_a_minute():
@@ -41,3 +48,49 @@ def test_unique_slug_appends_a_number_and_respects_the_length():
     taken = {"ab", "ab-2"}
     assert unique_slug("ab", taken=taken.__contains__, max_length=10) == "ab-3"
     assert unique_slug("abcdefghij", taken={"abcdefghij"}.__contains__, max_length=10) == "abcdefgh-2"
+
+
+# Any body's rendering: the markup Markdown and raw HTML can make, attributes with ">" and quotes.
+MARKUP = st.lists(
+    st.sampled_from(
+        [
+            "# 見出し\n",
+            "- ",
+            "> ",
+            "*",
+            "_",
+            "`",
+            "[リンク](https://example.com/a?b=1&c=>",
+            ")",
+            '![図](a.png "題>")',
+            "<b title='x>y'>",
+            "</b>",
+            '<abbr title="a>b">',
+            "&amp;",
+            "&lt;",
+            "<",
+            ">",
+            '"',
+            "'",
+            "\n\n",
+            "| a |\n|---|\n",
+            "[^1]",
+            "\n\n[^1]: 注",
+            "*[AI]: 人工知能\n",
+            "AI ",
+            "本文",
+            " ",
+            "$x$",
+            "<!-- c -->",
+            "<script>x</script>",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKUP)
+def test_plain_text_of_any_rendering_is_what_an_html_parser_reads(body):
+    rendered = render_markdown(body)
+    assert plain_text_from_html(rendered) == html.unescape(strip_tags(rendered))

@@ -199,11 +199,11 @@ def test_a_past_time_already_on_the_article_does_not_block_other_edits(editor_cl
 
 
 def test_body_over_the_default_limit_is_refused_and_kept_in_the_form(editor_client, author, settings):
-    assert settings.ARTICLE_BODY_MAX_CHARS == 200_000
-    body = "あ" * 200_001
+    assert settings.ARTICLE_BODY_MAX_CHARS == 100_000
+    body = "あ" * 100_001
     response = editor_client.post(ADD_URL, add_form_data(author, body=body))
     assert errors_of(response)["body"] == [
-        "本文が長すぎます（200,001 文字、上限 200,000 文字）。記事を分けるなどして、上限以内に収めてください。"
+        "本文が長すぎます（100,001 文字、上限 100,000 文字）。記事を分けるなどして、上限以内に収めてください。"
     ]
     assert body in response.content.decode()
     assert not Article.objects.exists()

@@ -53,7 +53,7 @@ def test_preview_over_the_body_limit_says_so_in_the_preview_pane(editor_client, 
     response = editor_client.post(PREVIEW_URL, {"content": "あ" * (settings.ARTICLE_BODY_MAX_CHARS + 1)})
     assert response.status_code == 413
     assert response.content.decode() == (
-        '<p class="preview-error">本文が長すぎます（200,001 文字、上限 200,000 文字）。'
+        '<p class="preview-error">本文が長すぎます（100,001 文字、上限 100,000 文字）。'
         "記事を分けるなどして、上限以内に収めてください。</p>"
     )
 
