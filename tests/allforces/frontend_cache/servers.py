@@ -25,6 +25,26 @@ class Received:
     client: str
 
 
+CLOUDFLARE_OK = Answer(200, {"Content-Type": "application/json"}, b'{"success": true, "result": {"id": "x"}}')
+
+
+def purger_settings(*, varnish_url=None, cloudflare_url=None):
+    """FRONTEND_CACHE_* settings (and the environment a worker needs for the same) for local servers."""
+    names, options, environment = [], {}, {"FRONTEND_CACHE_TIMEOUT_SECONDS": "5"}
+    if varnish_url:
+        names.append("varnish")
+        options["varnish"] = {"urls": [varnish_url]}
+        environment["VARNISH_PURGE_URLS"] = varnish_url
+    if cloudflare_url:
+        names.append("cloudflare")
+        options["cloudflare"] = {"zone_id": "zone123", "api_token": "cf-token", "api_url": cloudflare_url}
+        environment.update(
+            CLOUDFLARE_ZONE_ID="zone123", CLOUDFLARE_API_TOKEN="cf-token", CLOUDFLARE_API_URL=cloudflare_url
+        )
+    environment["FRONTEND_CACHE_PURGERS"] = ",".join(names)
+    return names, options, environment
+
+
 class RecordingServer:
     """Answers each request with the next scripted answer, else the page for its path, else ``default``."""
 
@@ -77,7 +97,9 @@ class RecordingServer:
             def _handle(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                answer = server._respond(Received(self.command, self.path, self.headers, body, self.client_address[0]))
+                answer = server._respond(
+                    Received(self.command, self.path, self.headers, body, self.client_address[0])
+                )
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)

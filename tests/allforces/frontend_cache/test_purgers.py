@@ -19,9 +19,8 @@ from allforces.frontend_cache.purgers import (
     VarnishPurger,
 )
 
-from .servers import Answer, RecordingServer
+from .servers import CLOUDFLARE_OK, Answer, RecordingServer
 
-CLOUDFLARE_OK = Answer(200, {"Content-Type": "application/json"}, b'{"success": true, "result": {"id": "x"}}')
 CREATED = Answer(201, {"Content-Type": "text/xml"}, b"<Invalidation/>")
 
 
@@ -108,23 +107,26 @@ def test_cloudflare_gets_at_most_30_tags_a_request():
 
 
 def test_a_cloudflare_answer_without_success_is_a_rejection():
-    with RecordingServer(default=Answer(200, body=b'{"success": false, "errors": [{"code": 1134}]}')) as api:
-        with pytest.raises(PurgeRejected, match="1134"):
-            cloudflare(api).purge(["home"])
+    with (
+        RecordingServer(default=Answer(200, body=b'{"success": false, "errors": [{"code": 1134}]}')) as api,
+        pytest.raises(PurgeRejected, match="1134"),
+    ):
+        cloudflare(api).purge(["home"])
 
 
 def test_a_bad_cloudflare_token_is_a_rejection():
-    with RecordingServer(default=Answer(403, body=b'{"success": false}')) as api:
-        with pytest.raises(PurgeRejected) as raised:
-            cloudflare(api).purge(["home"])
+    with (
+        RecordingServer(default=Answer(403, body=b'{"success": false}')) as api,
+        pytest.raises(PurgeRejected) as raised,
+    ):
+        cloudflare(api).purge(["home"])
     assert raised.value.status == 403
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503])
 def test_rate_limits_and_server_errors_are_worth_retrying(status):
-    with RecordingServer(default=Answer(status)) as api:
-        with pytest.raises(PurgeUnavailable) as raised:
-            cloudflare(api).purge(["home"])
+    with RecordingServer(default=Answer(status)) as api, pytest.raises(PurgeUnavailable) as raised:
+        cloudflare(api).purge(["home"])
     assert raised.value.status == status
 
 
@@ -203,15 +205,19 @@ ACCESS_DENIED = b"<ErrorResponse><Error><Code>AccessDenied</Code></Error></Error
 
 
 def test_cloudfront_too_busy_is_worth_retrying():
-    with RecordingServer(default=Answer(400, body=TOO_MANY)) as api:
-        with pytest.raises(PurgeUnavailable, match="TooManyInvalidationsInProgress"):
-            cloudfront(api).purge(["home"])
+    with (
+        RecordingServer(default=Answer(400, body=TOO_MANY)) as api,
+        pytest.raises(PurgeUnavailable, match="TooManyInvalidationsInProgress"),
+    ):
+        cloudfront(api).purge(["home"])
 
 
 def test_cloudfront_access_denied_is_a_rejection():
-    with RecordingServer(default=Answer(403, body=ACCESS_DENIED)) as api:
-        with pytest.raises(PurgeRejected, match="AccessDenied"):
-            cloudfront(api).purge(["home"])
+    with (
+        RecordingServer(default=Answer(403, body=ACCESS_DENIED)) as api,
+        pytest.raises(PurgeRejected, match="AccessDenied"),
+    ):
+        cloudfront(api).purge(["home"])
 
 
 def test_cloudfront_needs_a_resolver_from_the_app():

@@ -19,8 +19,16 @@ SUITE = {
 @pytest.mark.parametrize(
     ("method", "url", "signature"),
     [
-        ("GET", "https://example.amazonaws.com/", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
-        ("POST", "https://example.amazonaws.com/", "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"),
+        (
+            "GET",
+            "https://example.amazonaws.com/",
+            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+        ),
+        (
+            "POST",
+            "https://example.amazonaws.com/",
+            "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b",
+        ),
         (
             "GET",
             "https://example.amazonaws.com/?Param2=value2&Param1=value1",
@@ -41,7 +49,12 @@ def test_signatures_match_the_aws_test_suite(method, url, signature):
 
 def test_a_session_token_is_sent_and_signed():
     headers = signed_headers(
-        method="POST", url="https://example.amazonaws.com/", headers={}, body=b"", session_token="token", **SUITE
+        method="POST",
+        url="https://example.amazonaws.com/",
+        headers={},
+        body=b"",
+        session_token="token",
+        **SUITE,
     )
     assert headers["X-Amz-Security-Token"] == "token"
     assert "SignedHeaders=host;x-amz-date;x-amz-security-token," in headers["Authorization"]
