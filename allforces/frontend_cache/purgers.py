@@ -27,6 +27,8 @@ from . import sigv4
 
 # Enough of an error body to say what went wrong, not a whole HTML error page.
 DETAIL_CHARS = 2000
+# Varnish is on the private network: an HTTP(S)_PROXY meant for the CDNs' APIs must not carry its purges.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class PurgeError(Exception):
@@ -50,6 +52,7 @@ def batches(items: Sequence[str], size: int) -> list[Sequence[str]]:
 
 class Purger:
     name = ""
+    direct = False
 
     def __init__(self, *, timeout: float):
         self.timeout = timeout
@@ -59,8 +62,9 @@ class Purger:
 
     def _send(self, method: str, url: str, *, headers: dict[str, str], body: bytes | None = None) -> bytes:
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        open_url = DIRECT.open if self.direct else urllib.request.urlopen
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with open_url(request, timeout=self.timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as error:
             detail = error.read(DETAIL_CHARS).decode("utf-8", "replace")
@@ -83,6 +87,7 @@ class VarnishPurger(Purger):
     """
 
     name = "varnish"
+    direct = True
     # Well inside Varnish's default 8 KB request header limit (http_req_hdr_len).
     keys_per_request = 100
 

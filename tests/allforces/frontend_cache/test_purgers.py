@@ -3,6 +3,7 @@ and tells a failure worth retrying (no answer, 5xx, 429) from a refusal."""
 
 import json
 import socket
+import urllib.request
 from datetime import datetime
 from xml.etree import ElementTree
 
@@ -78,6 +79,19 @@ def test_a_varnish_that_is_down_does_not_keep_the_others_from_being_purged(api):
     purger = VarnishPurger(urls=[closed_port_url(), api.url], timeout=5)
     with pytest.raises(PurgeUnavailable):
         purger.purge(["home"])
+    assert [request.headers["xkey-purge"] for request in api.received] == ["home"]
+
+
+def test_varnish_purges_never_go_through_the_proxy_meant_for_the_cdns(api, monkeypatch):
+    monkeypatch.setenv("http_proxy", closed_port_url())
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    # urllib builds its shared opener, with the proxies of the moment, on first use.
+    urllib.request.install_opener(None)
+    try:
+        VarnishPurger(urls=[api.url], timeout=5).purge(["home"])
+    finally:
+        urllib.request.install_opener(None)
     assert [request.headers["xkey-purge"] for request in api.received] == ["home"]
 
 
