@@ -2,10 +2,13 @@
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from allforces.frontend_cache.purging import oldest_pending_age
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +29,16 @@ def readyz(request):
 
     A load balancer sends readers elsewhere while this says 503, so a replica
     that lost its database stops taking traffic instead of serving errors.
+    With front-end cache purgers configured, ``frontend_cache`` says whether
+    purges are backing up ("backlog"); it never makes the answer 503: the
+    backlog is the whole site's, and taking replicas out would purge nothing.
     """
     checks = {"database": _database_reachable(), "broker": _broker_reachable()}
     ready = all(checks.values())
-    return JsonResponse(
-        {name: "ok" if passed else "unreachable" for name, passed in checks.items()},
-        status=200 if ready else 503,
-    )
+    body = {name: "ok" if passed else "unreachable" for name, passed in checks.items()}
+    if settings.FRONTEND_CACHE_PURGERS:
+        body["frontend_cache"] = _purge_backlog() if checks["database"] else "unknown"
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def _database_reachable() -> bool:
@@ -59,3 +65,18 @@ def _broker_reachable() -> bool:
     except Exception:  # kombu raises the transport's own errors (redis, OSError, ...)
         logger.warning("readiness: the Celery broker is unreachable", exc_info=True)
         return False
+
+
+def _purge_backlog() -> str:
+    try:
+        waited = oldest_pending_age()
+    except DatabaseError:
+        logger.warning("readiness: could not read the front-end cache purge backlog", exc_info=True)
+        return "unknown"
+    if waited is not None and waited.total_seconds() > settings.FRONTEND_CACHE_BACKLOG_SECONDS:
+        logger.warning(
+            "readiness: front-end cache purges are backing up",
+            extra={"oldest_purge_waiting_seconds": round(waited.total_seconds())},
+        )
+        return "backlog"
+    return "ok"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "markdownx",
     "csp",
     "axes",
+    "allforces.frontend_cache",
     "articles",
     "editorial",
 ]
@@ -276,7 +277,54 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": NOTIFICATION_SWEEP_INTERVAL,
         "options": {"expires": NOTIFICATION_SWEEP_INTERVAL.total_seconds()},
     },
+    # Front-end cache purges whose task was lost (a broker outage) are queued again.
+    "requeue-frontend-purges": {
+        "task": "allforces.requeue_frontend_purges",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
+    },
 }
+
+# The front-end cache (Varnish, a CDN) keeps readers' pages and drops them by
+# surrogate key when the app purges (allforces/frontend_cache, docs/deploy.md).
+# Purgers run in the order listed: put the cache nearest the app first, so a CDN
+# never refetches a page Varnish still holds. Empty: nothing is purged.
+FRONTEND_CACHE_PURGERS = env.list("FRONTEND_CACHE_PURGERS", default=[])
+FRONTEND_CACHE_OPTIONS = {
+    # Each Varnish's internal listener (deploy/varnish/default.vcl), e.g. http://varnish:6091.
+    "varnish": {"urls": env.list("VARNISH_PURGE_URLS", default=[])},
+    "cloudflare": {
+        "zone_id": env.str("CLOUDFLARE_ZONE_ID", default=""),
+        "api_token": env.str("CLOUDFLARE_API_TOKEN", default=""),
+        "api_url": env.str("CLOUDFLARE_API_URL", default="https://api.cloudflare.com/client/v4"),
+        "tags_per_request": env.int("CLOUDFLARE_TAGS_PER_REQUEST", default=30),
+    },
+    "fastly": {
+        "service_id": env.str("FASTLY_SERVICE_ID", default=""),
+        "api_token": env.str("FASTLY_API_TOKEN", default=""),
+        "api_url": env.str("FASTLY_API_URL", default="https://api.fastly.com"),
+    },
+    "cloudfront": {
+        "distribution_id": env.str("CLOUDFRONT_DISTRIBUTION_ID", default=""),
+        "access_key_id": env.str(
+            "CLOUDFRONT_ACCESS_KEY_ID", default=env.str("AWS_ACCESS_KEY_ID", default="")
+        ),
+        "secret_access_key": env.str(
+            "CLOUDFRONT_SECRET_ACCESS_KEY", default=env.str("AWS_SECRET_ACCESS_KEY", default="")
+        ),
+        "session_token": env.str(
+            "CLOUDFRONT_SESSION_TOKEN", default=env.str("AWS_SESSION_TOKEN", default="")
+        ),
+        "api_url": env.str("CLOUDFRONT_API_URL", default="https://cloudfront.amazonaws.com"),
+        # CloudFront invalidates paths, not keys: the app names the function that turns
+        # keys into paths (a dotted path; code, so not read from the environment).
+        "paths_resolver": "",
+    },
+}
+# One purge request's time limit; a slower answer counts as a failure and is retried.
+FRONTEND_CACHE_TIMEOUT_SECONDS = env.int("FRONTEND_CACHE_TIMEOUT_SECONDS", default=10)
+# /readyz reports a backlog when a purge has waited longer than this.
+FRONTEND_CACHE_BACKLOG_SECONDS = env.int("FRONTEND_CACHE_BACKLOG_SECONDS", default=300)
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/editorial/markdownx/markdownify/"

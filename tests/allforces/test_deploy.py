@@ -73,6 +73,19 @@ def test_compose_runs_every_role_with_health_checks_and_named_volumes():
     assert {"pgdata", "redisdata", "media", "beat"} <= set(compose["volumes"])
 
 
+def test_compose_puts_varnish_in_front_with_its_purge_listener_unpublished():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    varnish = compose["services"]["varnish"]
+    assert "healthcheck" in varnish
+    assert varnish["depends_on"]["web"] == {"condition": "service_healthy", "restart": True}
+    assert "./deploy/varnish:/etc/varnish:ro" in varnish["volumes"]
+    # Readers (through the host's proxy) reach port 80 only; purges use 6091 inside the network.
+    assert "internal=:6091,HTTP" in varnish["command"]
+    assert varnish["ports"] == ["127.0.0.1:8080:80"]
+    example = (ROOT / ".env.example").read_text()
+    assert "VARNISH_PURGE_URLS=http://varnish:6091" in example
+
+
 def test_the_image_runs_as_an_unprivileged_user_with_static_files_built_in():
     lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
     assert any(line.startswith("FROM python:3.11-slim") for line in lines)

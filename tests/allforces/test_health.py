@@ -1,13 +1,18 @@
-"""/healthz says the process is up; /readyz says it can reach its database and broker."""
+"""/healthz says the process is up; /readyz says it can reach its database and broker, and
+whether front-end cache purges are backing up."""
 
 import json
 import os
 import socket
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+from allforces.frontend_cache.models import PendingPurge
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,3 +68,28 @@ def test_readyz_is_never_cached(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.fixture
+def purgers_configured(settings):
+    settings.FRONTEND_CACHE_PURGERS = ["varnish"]
+    settings.FRONTEND_CACHE_OPTIONS = {"varnish": {"urls": ["http://127.0.0.1:9"]}}
+    settings.FRONTEND_CACHE_BACKLOG_SECONDS = 300
+
+
+@pytest.mark.django_db
+def test_readyz_says_front_end_purges_keep_up(client, purgers_configured):
+    PendingPurge.objects.create(keys=["home"])
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()["frontend_cache"]) == (200, "ok")
+
+
+@pytest.mark.django_db
+def test_readyz_reports_purges_backing_up_without_taking_the_replica_out(client, purgers_configured, caplog):
+    PendingPurge.objects.create(keys=["home"], created_at=timezone.now() - timedelta(minutes=6))
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "ok", "frontend_cache": "backlog"}
+    assert any(
+        record.getMessage() == "readiness: front-end cache purges are backing up" for record in caplog.records
+    )
