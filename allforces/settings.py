@@ -325,6 +325,10 @@ FRONTEND_CACHE_OPTIONS = {
 FRONTEND_CACHE_TIMEOUT_SECONDS = env.int("FRONTEND_CACHE_TIMEOUT_SECONDS", default=10)
 # /readyz reports a backlog when a purge has waited longer than this.
 FRONTEND_CACHE_BACKLOG_SECONDS = env.int("FRONTEND_CACHE_BACKLOG_SECONDS", default=300)
+# How long a front-end cache may keep a reader's page (s-maxage). Pages are purged by
+# key when what they show changes; this only bounds a page rendered just before an
+# event and stored after its purge (docs/deploy.md).
+FRONTEND_CACHE_SECONDS = env.int("FRONTEND_CACHE_SECONDS", default=300)
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/editorial/markdownx/markdownify/"

@@ -1,10 +1,18 @@
-"""Readers' pages kept in the cache, invalidated by a version number.
+"""Readers' pages kept in the cache, each forgotten when what it shows changes.
 
-Anything that changes what readers may see (an article going live, being
-taken down, a live article edited) bumps the version; stored pages carry the
-version they were rendered under, so the next request renders afresh. Stored
-pages only ever lag behind: they cannot show an article before the database
-says it is live.
+Every reader page names what it shows in surrogate keys (``article-12``,
+``category-3``, ``timeline`` …; articles/freshness.py decides which). The
+page is stored with its keys and the number of a clock read before it was
+rendered. An event that changes what some pages show (articles/freshness.py
+again) advances the clock and stamps each key it touches with the new number;
+a stored page is served only while none of its keys carries a number newer
+than its own. So an event forgets exactly the pages that show what changed,
+and a page rendered from data older than an event can never outlive it: its
+number is older than the stamp, since the event stamps after its commit.
+
+On Redis, stamping is one Lua script (the clock and every key move together,
+so stamps only ever grow); on other caches (the quick start's files) it is
+two calls, good enough for one process.
 """
 
 import hashlib
@@ -12,43 +20,97 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
+
+from allforces.cache import UNREACHABLE
+from allforces.frontend_cache.headers import tag_response
 
 from . import search
 from .pagination import requested_page
 
-VERSION_KEY = "articles:listing-version"
-LISTING_TIMEOUT = 300
-PAGE_TIMEOUT = 300
+CLOCK_KEY = "fresh:clock"
+STAMP_PREFIX = "fresh:key:"
+# With invalidation by key, a stored page stays right until something it shows
+# changes; the timeout only bounds what a lost stamp (Redis away at an event)
+# could leave behind. Stamps outlive every page that could be stale against them.
+PAGE_TIMEOUT = 3600
+STAMP_TIMEOUT = 2 * PAGE_TIMEOUT
+# Every page carries this key, so forgetting it forgets every page.
+EVERYTHING = "all"
+
+_STAMP_SCRIPT = """
+local now = redis.call('INCR', KEYS[1])
+for i = 2, #ARGV do
+    redis.call('SET', ARGV[1] .. ARGV[i], now, 'EX', tonumber(KEYS[2]))
+end
+return now
+"""
 
 
-def listing_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+def clock() -> int:
+    """The clock's number now: read before rendering, stored with the page."""
+    return cache.get(CLOCK_KEY) or 0
 
 
-def bump_listing_version() -> None:
+def stamp(keys) -> None:
+    """Advance the clock and stamp ``keys`` with it: pages showing any of them are forgotten."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    if isinstance(cache, RedisCache):
+        try:
+            client = cache._cache.get_client(CLOCK_KEY, write=True)
+            client.eval(
+                _STAMP_SCRIPT,
+                2,
+                cache.make_and_validate_key(CLOCK_KEY),
+                STAMP_TIMEOUT,
+                cache.make_and_validate_key(STAMP_PREFIX),
+                *keys,
+            )
+        except UNREACHABLE:
+            # Stored pages are out of reach too. The purge task stamps again, and is
+            # retried until it succeeds (articles/freshness.py).
+            raise
+        return
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or the cache was restarted)
-        cache.add(VERSION_KEY, 2, timeout=None)
+        now = cache.incr(CLOCK_KEY)
+    except ValueError:
+        cache.add(CLOCK_KEY, 1, timeout=None)
+        now = cache.incr(CLOCK_KEY)
+    cache.set_many({STAMP_PREFIX + key: now for key in keys}, STAMP_TIMEOUT)
+
+
+def newest_stamp(keys) -> int:
+    """The newest stamp among ``keys`` (0 when none was ever stamped)."""
+    stamps = cache.get_many([STAMP_PREFIX + key for key in keys])
+    return max(stamps.values(), default=0)
 
 
 def cached_for_readers(view):
-    """Mark ``view``'s pages as the same for every reader, to be kept by ReaderPageCacheMiddleware.
+    """Mark ``view``'s pages as the same for every reader, to be kept by ReaderPageCacheMiddleware
+    and by the front-end cache, under the keys the view put on the response (``shows``).
 
-    The view itself answers conditional GET from the page's Last-Modified.
+    Conditional GET is answered from the page's ETag and Last-Modified.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.same_for_every_reader = True
+        if response.status_code == 200:
+            response.shows = sorted({EVERYTHING, *getattr(response, "shows", ())})
+            tag_response(request, response, response.shows, s_maxage=settings.FRONTEND_CACHE_SECONDS)
+            # A page changes whenever anything it shows does (a renamed category, a new
+            # neighbour), not only its article: it was last modified when it was built, and it
+            # is built again only when one of its keys is stamped. The ETag follows the bytes.
+            response["Last-Modified"] = http_date()
+            if hasattr(response, "render"):
+                response.render()
+            set_response_etag(response)
         return answer_conditionally(request, response)
 
     return wrapper
@@ -65,14 +127,13 @@ class ReaderPageCacheMiddleware:
     middleware added; the outer ones (security headers, the Content Security
     Policy) are added to every response, so they are never out of date.
 
-    A stored page carries the listing version it was rendered under, so a
-    publish, an edit of a live article or a take-down (all of which bump it)
-    makes every stored page stale at once; the version and the page come back
-    from Redis in one round trip. Only the path and the page and search
-    parameters count (``page_key``), so arbitrary query strings cannot fill
-    the cache. The host is validated before anything is served.
-    Conditional GET is answered from the page's own Last-Modified, so a
-    stored page costs no SQL at all.
+    A stored page carries its keys and the clock's number from before it was
+    rendered; it is served only while no key has a newer stamp (see above).
+    The clock and the page come back from the cache in one call, the stamps of
+    its keys in a second. Only the path and the page and search parameters
+    count (``page_key``), so arbitrary query strings cannot fill the cache. The
+    host is validated before anything is served. Conditional GET is answered
+    from the page's own Last-Modified, so a stored page costs no SQL at all.
     """
 
     def __init__(self, get_response):
@@ -85,13 +146,13 @@ class ReaderPageCacheMiddleware:
         # ALLOWED_HOSTS refuses (DisallowedHost becomes the 400 page).
         request.get_host()
         key = page_key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or listing_version()
+        found = cache.get_many([CLOCK_KEY, key])
+        started_at = found.get(CLOCK_KEY) or 0
         stored = found.get(key)
-        if stored is not None and stored[0] == version:
+        if stored is not None and newest_stamp(stored[1]) <= stored[0]:
             return answer_conditionally(request, _rebuild(stored))
-        # The version was read before rendering: if something is published meanwhile,
-        # this page is stored under the old version and the next request renders afresh.
+        # The clock was read before rendering: an event committed meanwhile stamps its keys
+        # with a newer number, so this page is not served past it.
         response = self.get_response(request)
         if (
             getattr(response, "same_for_every_reader", False)
@@ -100,7 +161,9 @@ class ReaderPageCacheMiddleware:
             and not response.streaming
         ):
             cache.set(
-                key, (version, response.status_code, list(response.items()), response.content), PAGE_TIMEOUT
+                key,
+                (started_at, response.shows, response.status_code, list(response.items()), response.content),
+                PAGE_TIMEOUT,
             )
         return response
 
@@ -119,7 +182,7 @@ def page_key(request) -> str:
 def _rebuild(stored):
     # Only the bytes and headers are stored: unpickling a whole response object
     # (with its template response machinery) cost more than the page itself.
-    _, status, headers, content = stored
+    _, _, status, headers, content = stored
     return HttpResponse(content, status=status, headers=dict(headers))
 
 

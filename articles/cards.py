@@ -18,6 +18,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
+from .freshness import subject_key
 from .models import Article, ArticleAuthor
 
 CARD_TEMPLATE = "articles/_article_card.html"
@@ -59,8 +60,12 @@ def rendered_cards(articles):
         for article in stale:
             article.card_html = render_to_string(CARD_TEMPLATE, {"article": article})
             article.card_from = card_digest(article)
+            article.card_shows = sorted(
+                [subject_key("author", link.author_id) for link in article.article_authors.all()]
+                + [subject_key("category", category.pk) for category in article.categories.all()]
+            )
         # Not through save(): no version or updated_at change for what is only its rendering.
-        Article.objects.bulk_update(stale, ["card_html", "card_from"])
+        Article.objects.bulk_update(stale, ["card_html", "card_from", "card_shows"])
     return [mark_safe(article.card_html) for article in articles]  # our own template's output, escaped
 
 

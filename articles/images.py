@@ -22,8 +22,6 @@ from django.db import models
 from django.utils import timezone
 from PIL import Image, ImageOps, ImageSequence
 
-from .cache import bump_listing_version
-
 logger = logging.getLogger(__name__)
 
 COVER_WIDTHS = (480, 960, 1600)
@@ -260,7 +258,9 @@ def store_cover_renditions(article) -> None:
         )
         renditions = {"source": article.cover.name, "failed": str(rejected)}
     type(article).objects.filter(pk=article.pk, cover=article.cover.name).update(cover_renditions=renditions)
-    bump_listing_version()
+    from . import freshness  # not at the top: freshness reaches the models, which import this module
+
+    freshness.content_changed([article.pk])
 
 
 def needs_renditions(article) -> bool:

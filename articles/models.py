@@ -209,6 +209,9 @@ class Article(models.Model):
     # The HTML of its card on lists, and what it was made from (see articles/cards.py).
     card_html = models.TextField(editable=False, blank=True, default="", db_default="")
     card_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
+    # The surrogate keys of the authors and categories the stored card names (articles.freshness),
+    # kept with it so a list knows what it shows without asking again.
+    card_shows = models.JSONField(editable=False, blank=True, default=list, db_default=[])
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,7 +1,8 @@
-from django.urls import path, register_converter
-from django.views.decorators.http import condition
+from functools import wraps
 
-from . import feeds, views
+from django.urls import path, register_converter
+
+from . import feeds, freshness, views
 from .cache import cached_for_readers
 from .converters import UnicodeSlugConverter
 
@@ -11,7 +12,15 @@ app_name = "articles"
 
 
 def conditional_feed(feed):
-    return condition(last_modified_func=views.feed_last_modified)(feed)
+    """A feed kept like the pages, under the one key every change that a feed can show forgets."""
+
+    @wraps(feed)
+    def shown(request, *args, **kwargs):
+        response = feed(request, *args, **kwargs)
+        response.shows = {freshness.FEEDS}
+        return response
+
+    return cached_for_readers(shown)
 
 
 urlpatterns = [

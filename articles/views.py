@@ -3,20 +3,16 @@ import json
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.db import OperationalError, transaction
-from django.db.models import (
-    Max,
-)
 from django.db.models.functions import Now
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import search
+from . import freshness, search
 from .cards import rendered_cards
 from .furniture import furniture_for_page
 from .images import shown_cover
@@ -101,7 +97,20 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         if self.shows_cards:
             context["cards"] = rendered_cards(context["articles"])
+            self.shows = freshness.shown_by_cards(context["articles"])
+        else:
+            self.shows = {freshness.article_key(article.pk) for article in context["articles"]}
+        self.shows |= self.list_shows()
         return context
+
+    def list_shows(self) -> set[str]:
+        """The keys of what the list is (articles.freshness), beside its cards'."""
+        return {freshness.TIMELINE}
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response.shows = self.shows
+        return response
 
 
 class HomeView(ArticleListView):
@@ -113,7 +122,9 @@ class HomeView(ArticleListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            context["featured"] = featured_by_category()
+            context["featured"] = featured = featured_by_category()
+            self.shows |= {freshness.subject_key("category", category.pk) for category, _ in featured}
+            self.shows |= {freshness.article_key(article.pk) for _, article in featured}
         return context
 
 
@@ -148,20 +159,14 @@ class ArticleDetailView(DetailView):
         context["furniture"] = furniture = furniture_for_page(article)
         context["structured_data"] = news_article_json_ld(article, furniture)
         context["cover"] = shown_cover(article)
-        context.update(
-            zip(
-                ("previous_article", "next_article", "related_articles"),
-                around(article, furniture),
-                strict=True,
-            )
-        )
+        previous, following, related = around(article, furniture)
+        context.update(previous_article=previous, next_article=following, related_articles=related)
+        self.shows = freshness.shown_by_article_page(article, furniture, [previous, following, *related])
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        # Carried by the (cached) page itself, so conditional GET needs no query.
-        changed = max(self.object.updated_at, self.object.published_at)
-        response.headers["Last-Modified"] = http_date(changed.timestamp())
+        response.shows = self.shows
         return response
 
 
@@ -204,6 +209,9 @@ class _FilteredListView(ArticleListView):
     def narrow(self, articles):
         """``articles`` (published, newest first) narrowed to the subject's."""
         raise NotImplementedError
+
+    def list_shows(self):
+        return {freshness.subject_key(self.model._meta.model_name, self.subject.pk)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -299,6 +307,9 @@ class ArchiveView(ArticleListView):
         context["heading_label"] = "アーカイブ"
         return context
 
+    def list_shows(self):
+        return {f"archive-{self.year}-{self.month:02d}" if self.month else f"archive-{self.year}"}
+
 
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
@@ -328,6 +339,9 @@ class SearchView(ArticleListView):
     def articles(self):
         # A result shows its title, date and snippet: no authors, categories or tags to fetch.
         return Article.objects.published()
+
+    def list_shows(self):
+        return {freshness.SEARCH}
 
     def get_queryset(self):
         return self.found
@@ -379,10 +393,3 @@ class SearchView(ArticleListView):
             (article, search.snippet(article.search_text, self.query)) for article in context["articles"]
         ]
         return context
-
-
-def feed_last_modified(request, slug=None):
-    """For conditional GET on feeds: the newest change among published articles."""
-    latest = Article.objects.published().aggregate(latest=Max("updated_at"), live=Max("published_at"))
-    times = [time for time in latest.values() if time is not None]
-    return max(times) if times else None

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.cache import bump_listing_version
+from articles import freshness
 from articles.models import Article, ArticleAuthor, Category
 
 from . import workflow
@@ -65,7 +65,7 @@ def commit_content_change(article, *, by, note="", bump=True) -> bool:
         article.refresh_from_db(fields=["version"])
     record_revision(article, by=by, note=note)
     if article.status == Article.Status.PUBLISHED:
-        transaction.on_commit(bump_listing_version)  # readers' cached pages show the edit
+        freshness.content_changed([article.pk])
     return workflow.content_saved(article, by=by)
 
 

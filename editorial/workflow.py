@@ -18,7 +18,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest, Now
 from django.utils import timezone
 
-from articles.cache import bump_listing_version
+from articles import freshness
 from articles.models import Article, refresh_live_copies
 
 from . import notifications, tasks
@@ -111,7 +111,7 @@ def _move(article, source, target, *, by, comment="", permitted, guard=None, bef
         if notify is not None:
             _notify(notify, [transition], actor=by)
         if Status.PUBLISHED in (source, target):
-            _after_commit(bump_listing_version)
+            freshness.went_live_or_came_down([locked.pk])
     _copy_workflow_fields(locked, article)
     return True
 
@@ -243,7 +243,6 @@ def reschedule(article, *, by, publish_at: datetime, comment=""):
         locked.publish_at = publish_at
         locked.save(update_fields=["publish_at"])
         _after_commit(tasks.arm_if_soon, publish_at)
-        _after_commit(bump_listing_version)
         note = f"公開予定日時を変更: {timezone.localtime(previous):%Y-%m-%d %H:%M} → {timezone.localtime(publish_at):%Y-%m-%d %H:%M}"
         Transition.objects.create(
             article=locked,
@@ -320,7 +319,7 @@ def publish_due_articles(article_ids) -> int:
         for transition in transitions:
             _after_commit(_log_transition, transition)
         _notify(Notification.Kind.PUBLISHED, transitions, actor=None)
-        _after_commit(bump_listing_version)
+        freshness.went_live_or_came_down(due)
     return len(due)
 
 
@@ -395,7 +394,8 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
             locked.published_at = published_at or locked.published_at or timezone.now()
             locked.publish_at = locked.publish_at or locked.published_at
         locked.save(update_fields=["status", "publish_at", "published_at"])
-        _after_commit(bump_listing_version)
+        if Status.PUBLISHED in (source, stage):
+            freshness.went_live_or_came_down([locked.pk])
         if source != stage:
             Transition.objects.create(
                 article=locked,

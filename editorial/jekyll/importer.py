@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.cache import bump_listing_version
+from articles import freshness
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.text import plain_text_from_html, slug_candidate, unique_slug
 
@@ -354,7 +354,8 @@ class Importer:
             segments.replace_segments(article, converted.segments, by=None, source=Segment.Source.IMPORT)
             article.refresh_from_db()
         revisions.record_revision(article, by=None, note=f"Jekyll ファイル {post.source_key} から取り込み")
-        transaction.on_commit(bump_listing_version)  # a re-imported live article's pages show the change
+        if article.status == Article.Status.PUBLISHED:
+            freshness.went_live_or_came_down([article.pk])  # its dates, links and text may all differ
         result.outcome, result.article = Outcome.UPDATED, article
         if self.status:
             self._place(post, article, stage_for(post, article.body, override=self.status))

@@ -1,11 +1,11 @@
 """The readers' page cache, served before the session and authentication middleware."""
 
 import pytest
-from django.urls import reverse
 
-from articles.cache import bump_listing_version
+from articles.cache import stamp
+from articles.freshness import article_key
 from articles.models import Article
-from tests.factories import make_article
+from tests.factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +56,10 @@ def test_a_request_with_a_session_cookie_is_never_served_or_stored(client, publi
 
 
 def test_pages_not_marked_as_the_same_for_every_reader_are_never_stored(client, published_article):
-    feed = reverse("articles:feed_rss")
-    client.get(feed)
-    retitle_behind_the_caches_back(published_article, "フィードの新しい題")
-    assert "フィードの新しい題" in client.get(feed).content.decode()
+    sitemap = "/sitemap.xml"
+    assert client.get(sitemap).status_code == 200
+    Article.objects.filter(pk=published_article.pk).update(slug="new-address")
+    assert "/articles/new-address/" in client.get(sitemap).content.decode()
 
 
 def test_a_not_found_page_is_not_stored(client, published_article):
@@ -70,12 +70,19 @@ def test_a_not_found_page_is_not_stored(client, published_article):
     assert client.get(url).status_code == 200
 
 
-def test_a_version_bump_reaches_pages_stored_before_it(client, published_article):
+def test_a_stamp_of_a_key_a_page_shows_reaches_it_and_no_other(client, published_article):
+    elsewhere = make_category(name="別のカテゴリー", slug="elsewhere")
+    other = make_article(title="別の記事", categories=[elsewhere], published=True)
     client.get(published_article.get_absolute_url())
+    client.get(elsewhere.get_absolute_url())  # lists only the other article
     retitle_behind_the_caches_back(published_article, "公開後に直した題")
+    retitle_behind_the_caches_back(other, "別の記事の新しい題")
     assert "公開後に直した題" not in client.get(published_article.get_absolute_url()).content.decode()
-    bump_listing_version()  # what a publish, an edit of a live article or a take-down does
+    stamp([article_key(published_article.pk)])  # what an edit of this live article does
     assert "公開後に直した題" in client.get(published_article.get_absolute_url()).content.decode()
+    assert client.get(elsewhere.get_absolute_url()).context is None  # still stored: not shown there
+    stamp(["all"])
+    assert "別の記事の新しい題" in client.get(elsewhere.get_absolute_url()).content.decode()
 
 
 def test_a_request_naming_another_allowed_host_does_not_change_what_the_next_reader_gets(

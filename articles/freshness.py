@@ -1,0 +1,193 @@
+"""Why a reader page shows what it shows, and what an edit makes stale: in one place.
+
+Every reader page names what it shows in surrogate keys:
+
+==================  ========================================================
+``article-<id>``    one article's own columns: title, excerpt, body, cover,
+                    dates, address. Every page that shows the article, whole
+                    or as a card or a link, carries it.
+``category-<id>``   a category's name, address and description, and which
+``tag-<id>``        live articles are in it: its own list and feeds, every
+``author-<id>``     page that shows its name, and every article page whose
+                    related articles are chosen by it.
+``timeline``        which articles are live and in what order: home, the
+                    archives, the site's feeds and the sitemap.
+``archive-<y>-<m>`` one month's archive (and ``archive-<y>`` the year's).
+``search``          every search result page.
+``feeds``           every feed (items carry text, names and links alike).
+``all``             every page (articles.cache adds it).
+==================  ========================================================
+
+An event (below) forgets keys: the app's page cache stamps them after the
+commit (articles/cache.py), and the front-end caches purge them through a
+retried task (allforces/frontend_cache). Signal handlers, workflow verbs,
+the importer and the rebuild command only report events here.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from allforces.frontend_cache.purging import purge_after_commit
+
+from . import cache
+
+TIMELINE = "timeline"
+SEARCH = "search"
+FEEDS = "feeds"
+EVERYTHING = cache.EVERYTHING
+
+
+def article_key(pk) -> str:
+    return f"article-{pk}"
+
+
+def subject_key(kind: str, pk) -> str:
+    """``kind`` is ``category``, ``tag`` or ``author``."""
+    return f"{kind}-{pk}"
+
+
+def archive_keys(moment) -> list[str]:
+    """The archive pages (month and year, Tokyo time) that list an article published at ``moment``."""
+    if moment is None:
+        return []
+    local = timezone.localtime(moment)
+    return [f"archive-{local.year}", f"archive-{local.year}-{local.month:02d}"]
+
+
+# --- What pages show ------------------------------------------------------------------------
+
+
+def shown_by_cards(articles) -> set[str]:
+    """The keys of a list of article cards (after articles.cards rendered them): each article,
+    and the authors and categories its card names."""
+    keys = set()
+    for article in articles:
+        keys.add(article_key(article.pk))
+        keys.update(article.card_shows)
+    return keys
+
+
+def shown_by_article_page(article, furniture, linked) -> set[str]:
+    """An article's page: itself, its authors, categories and tags (named on it, and choosing
+    its related articles), and every article it links to (previous, next, related)."""
+    keys = {article_key(article.pk)}
+    keys |= {subject_key("author", author.pk) for author in furniture.authors}
+    keys |= {subject_key("category", category.pk) for category in furniture.categories}
+    keys |= {subject_key("tag", tag.pk) for tag in furniture.tags}
+    keys |= {article_key(other.pk) for other in linked if other is not None}
+    return keys
+
+
+# --- Events ---------------------------------------------------------------------------------
+
+
+def forget(keys: Iterable[str]) -> None:
+    """Forget every page that shows any of ``keys``, once the current transaction commits."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    # Recorded in this transaction, purged from the front-end caches after it (retried).
+    purge_after_commit(keys)
+    transaction.on_commit(lambda: cache.stamp(keys), robust=True)
+
+
+def content_changed(article_ids) -> None:
+    """Live articles' own columns changed (an edit, a cover's renditions, a re-import)."""
+    forget([*map(article_key, article_ids), SEARCH, FEEDS])
+
+
+# More keys than this in one event (an import spanning years of the archive) forget every page:
+# a purge header of thousands of keys would cost the front-end caches more than refilling.
+MOST_KEYS = 2000
+
+
+def went_live_or_came_down(article_ids) -> None:
+    """The articles went live, came down, or moved in time (read as they are now, in the
+    transaction that changed them).
+
+    Pages that showed them carry their keys. Pages that should show them now:
+    the lists of their subjects, the timeline's pages, their archive months,
+    searches, and the article pages around them in time, whose previous, next
+    and related articles are chosen among their neighbours.
+    """
+    from .models import Article
+
+    articles = list(Article.objects.filter(pk__in=list(article_ids)).only("pk", "published_at"))
+    if not articles:
+        return
+    keys = {TIMELINE, SEARCH, FEEDS, *subjects_of([article.pk for article in articles])}
+    for article in articles:
+        keys.add(article_key(article.pk))
+        keys.update(archive_keys(article.published_at))
+    keys.update(article_key(pk) for pk in neighbourhood(articles))
+    forget(keys if len(keys) <= MOST_KEYS else [EVERYTHING])
+
+
+def neighbourhood(articles) -> set[int]:
+    """The live articles among which the pages of ``articles``' neighbours choose their
+    previous, next and related articles: as many on either side of them, in
+    ``(published_at, id)`` order, as articles.related looks at, and every one between."""
+    from .models import Article
+    from .related import RELATED_NEIGHBOURHOOD
+
+    placed = sorted((article.published_at, article.pk) for article in articles if article.published_at)
+    if not placed:
+        return set()
+    (first_at, first_pk), (last_at, last_pk) = placed[0], placed[-1]
+    live = Article.objects.published()
+    before = Q(published_at__lt=first_at) | Q(published_at=first_at, pk__lt=first_pk)
+    after = Q(published_at__gt=last_at) | Q(published_at=last_at, pk__gt=last_pk)
+    earlier = live.filter(before).order_by("-published_at", "-pk").values_list("pk", flat=True)
+    later = live.filter(after).order_by("published_at", "pk").values_list("pk", flat=True)
+    between = live.exclude(before).exclude(after).values_list("pk", flat=True)[: MOST_KEYS + 1]
+    return {*earlier[:RELATED_NEIGHBOURHOOD], *later[:RELATED_NEIGHBOURHOOD], *between}
+
+
+def subjects_of(article_ids) -> set[str]:
+    """The category, tag and author keys of the articles, as their rows are now."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    from .models import Article, ArticleAuthor
+
+    ids = list(article_ids)
+    authors = ArticleAuthor.objects.filter(article_id__in=ids).values_list("author_id", flat=True)
+    categories = Article.categories.through.objects.filter(article_id__in=ids).values_list(
+        "category_id", flat=True
+    )
+    tags = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=ids
+    ).values_list("tag_id", flat=True)
+    return {
+        *(subject_key("author", pk) for pk in authors),
+        *(subject_key("category", pk) for pk in categories),
+        *(subject_key("tag", pk) for pk in tags),
+    }
+
+
+def links_changed(article, kind: str, subject_ids) -> None:
+    """An article joined or left the ``kind`` subjects ``subject_ids``: its own page and cards
+    name them, and their lists hold it. Nothing a reader sees while it is not live."""
+    if article.live_since is None:
+        return
+    forget([article_key(article.pk), FEEDS, *(subject_key(kind, pk) for pk in subject_ids)])
+
+
+def subject_changed(kind: str, pk) -> None:
+    """A category, tag or author was renamed, edited, merged away or deleted."""
+    forget([subject_key(kind, pk), FEEDS])
+
+
+def article_deleted(article, shown_with: set[str]) -> None:
+    """``article`` is being deleted; ``shown_with`` are its subject and neighbour keys, read before."""
+    forget(
+        {article_key(article.pk), TIMELINE, SEARCH, FEEDS, *archive_keys(article.published_at), *shown_with}
+    )
+
+
+def everything_changed() -> None:
+    """Rows were changed behind the app's back (the rebuild command): forget every page."""
+    forget([EVERYTHING])
