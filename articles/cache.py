@@ -34,9 +34,10 @@ from .pagination import requested_page
 CLOCK_KEY = "fresh:clock"
 STAMP_PREFIX = "fresh:key:"
 # With invalidation by key, a stored page stays right until something it shows
-# changes; the timeout only bounds what a lost stamp (Redis away at an event)
-# could leave behind. Stamps outlive every page that could be stale against them.
-PAGE_TIMEOUT = 3600
+# changes; the timeout only bounds what a lost stamp (Redis away at an event, but
+# keeping its data across the outage) could leave behind. Stamps outlive every
+# page that could be stale against them.
+PAGE_TIMEOUT = 300
 STAMP_TIMEOUT = 2 * PAGE_TIMEOUT
 # Every page carries this key, so forgetting it forgets every page.
 EVERYTHING = "all"
