@@ -1,9 +1,12 @@
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
 from django.conf import settings
 
+from tests.celery_worker import ROOT, celery_env
 from tests.factories import READY_BODY, make_article, make_author, make_category
 
 
@@ -46,6 +49,28 @@ def clear_cache():
     # taggit looks up a content type once per process; start each test cold so
     # query counts do not depend on which tests ran before.
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Production settings serve hashed static files: collect them once per run."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=celery_env({"DEBUG": "0", "STATIC_ROOT": str(root)}),
+        check=True,
+        capture_output=True,
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """Where gunicorn and Celery logs go, so a failure can be read after the run."""
+    directory = ROOT / "test-artifacts"
+    directory.mkdir(exist_ok=True)
+    return directory
 
 
 @pytest.fixture

@@ -50,7 +50,9 @@ def test_deployed_media_carries_the_same_headers():
     for text in (conf, guide):
         assert 'add_header X-Content-Type-Options "nosniff" always;' in text
         assert f'add_header Content-Security-Policy "{MEDIA_CSP}" always;' in text
-    assert re.search(r"location /media/ \{\s*proxy_pass http://127\.0\.0\.1:8001;", guide)
+    proxy = (ROOT / "deploy" / "nginx-proxy.conf").read_text()
+    assert re.search(r"location /media/ \{\s*proxy_pass http://127\.0\.0\.1:8001;", proxy)
+    assert "`deploy/nginx-proxy.conf`" in guide
     media = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["media"]
     assert "media:/srv/media:ro" in media["volumes"] and "127.0.0.1:8001:8001" in media["ports"]
     assert "./deploy/nginx-media.conf:/etc/nginx/conf.d/default.conf:ro" in media["volumes"]
