@@ -238,12 +238,9 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         # A stage change saves only its own fields; rendering the body is for content saves.
         if update_fields is None or {"body", "title", "excerpt"} & set(update_fields):
-            plain_text = plain_text_from_html(self.rendered_body)
-            self.reading_time = reading_time_minutes(plain_text)
-            self.search_text = search.normalise(f"{self.title}\n{self.excerpt}\n{plain_text}")
+            for name, value in self.derived_from_content().items():
+                setattr(self, name, value)
             self.search_vector = search.index_value(self.search_text)
-            self.rendered_html, self.rendered_toc = self.rendered.html, self.rendered.toc
-            self.rendered_from = body_digest(self.body)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *DERIVED_FROM_CONTENT}
         # A new article that is not live has no copies yet (an import adds thousands).
@@ -272,6 +269,22 @@ class Article(models.Model):
             article._rendered = (article.body, Rendered(article.rendered_html, article.rendered_toc or []))
             article._rendering_stored = True
         return article
+
+    def derived_from_content(self) -> dict:
+        """The columns of DERIVED_FROM_CONTENT as the title, excerpt and body make them now,
+        but the search vector, which is made from ``search_text`` (``search.index_value()``).
+
+        The body is rendered again only if the rendering read with the row was not made
+        from this very body by this renderer (see from_db).
+        """
+        plain_text = plain_text_from_html(self.rendered_body)
+        return {
+            "reading_time": reading_time_minutes(plain_text),
+            "search_text": search.normalise(f"{self.title}\n{self.excerpt}\n{plain_text}"),
+            "rendered_html": self.rendered.html,
+            "rendered_toc": self.rendered.toc,
+            "rendered_from": body_digest(self.body),
+        }
 
     @property
     def has_stored_rendering(self) -> bool:
