@@ -8,7 +8,9 @@ used only while that digest matches, so any change to those columns, by
 save() or by a queryset update, and any change to the template, renders it
 afresh on its next list. What the digest cannot see, the names of its
 authors and categories, is handled where they change: ``forget_cards()`` is
-called by the signal handlers in articles/signals.py.
+called by the signal handlers in articles/signals.py. Changes made behind
+the app's back are found by rendering again (``cards_out_of_date()``, for the
+``rebuild_reader_copies`` command).
 """
 
 import hashlib
@@ -54,19 +56,41 @@ def rendered_cards(articles):
         article for article, digest in zip(articles, digests, strict=True) if article.card_from != digest
     ]
     if stale:
-        prefetch_related_objects(
-            stale, Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()), "categories"
-        )
-        for article in stale:
-            article.card_html = render_to_string(CARD_TEMPLATE, {"article": article})
-            article.card_from = card_digest(article)
-            article.card_shows = sorted(
-                [subject_key("author", link.author_id) for link in article.article_authors.all()]
-                + [subject_key("category", category.pk) for category in article.categories.all()]
-            )
+        _render(stale)
         # Not through save(): no version or updated_at change for what is only its rendering.
         Article.objects.bulk_update(stale, ["card_html", "card_from", "card_shows"])
     return [mark_safe(article.card_html) for article in articles]  # our own template's output, escaped
+
+
+def _render(articles) -> None:
+    prefetch_related_objects(
+        articles, Prefetch("article_authors", queryset=ArticleAuthor.authors_in_order()), "categories"
+    )
+    for article in articles:
+        article.card_html = render_to_string(CARD_TEMPLATE, {"article": article})
+        article.card_from = card_digest(article)
+        article.card_shows = sorted(
+            [subject_key("author", link.author_id) for link in article.article_authors.all()]
+            + [subject_key("category", category.pk) for category in article.categories.all()]
+        )
+
+
+def cards_out_of_date(articles) -> list:
+    """Of ``articles`` (instances), those with a stored card other than the card rendered
+    now, each given its fresh card (``card_html``, ``card_from``, ``card_shows``), not stored.
+
+    For what the digest cannot see: a name changed by a queryset update or by
+    hand in the database. An article without a stored card is left alone; its
+    first list renders one.
+    """
+    stored = [article for article in articles if article.card_from]
+    before = {article.pk: (article.card_html, article.card_from, article.card_shows) for article in stored}
+    _render(stored)
+    return [
+        article
+        for article in stored
+        if before[article.pk] != (article.card_html, article.card_from, article.card_shows)
+    ]
 
 
 def forget_cards(articles) -> None:

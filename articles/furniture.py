@@ -55,7 +55,7 @@ class Furniture:
 
 
 # The columns every part of the union gives, in this order.
-COLUMNS = ("kind", "position", "link", "pk", "name", "slug", "is_team")
+COLUMNS = ("article", "kind", "position", "link", "pk", "name", "slug", "is_team")
 
 
 def _kind(name):
@@ -64,26 +64,44 @@ def _kind(name):
 
 def furniture_of(article) -> Furniture:
     """``article``'s authors (in their order), categories (in the site's order) and tags (by name)."""
+    return furniture_of_each([article.pk])[article.pk]
+
+
+def furniture_of_each(article_ids) -> dict[int, Furniture]:
+    """furniture_of() for each of ``article_ids``, in one query."""
+    article_ids = list(article_ids)
+    if not article_ids:
+        return {}
     authors = (
-        ArticleAuthor.objects.filter(article_id=article.pk)
+        ArticleAuthor.objects.filter(article_id__in=article_ids)
         .annotate(kind=_kind("author"), link=F("id"))
-        .values_list(*COLUMNS[:2], "link", "author_id", "author__name", "author__slug", "author__is_team")
+        .values_list(
+            "article_id",
+            *COLUMNS[1:3],
+            "link",
+            "author_id",
+            "author__name",
+            "author__slug",
+            "author__is_team",
+        )
         .order_by()  # no ordering inside a UNION (SQLite refuses it); sorted below
     )
     categories = (
-        Article.categories.through.objects.filter(article_id=article.pk)
+        Article.categories.through.objects.filter(article_id__in=article_ids)
         .annotate(
             kind=_kind("category"),
             link=F("id"),
             is_team=Value(False, output_field=BooleanField()),
             position=F("category__position"),
         )
-        .values_list(*COLUMNS[:3], "category_id", "category__name", "category__slug", "is_team")
+        .values_list(
+            "article_id", *COLUMNS[1:4], "category_id", "category__name", "category__slug", "is_team"
+        )
         .order_by()
     )
     tags = (
         TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article), object_id=article.pk
+            content_type=ContentType.objects.get_for_model(Article), object_id__in=article_ids
         )
         .annotate(
             kind=_kind("tag"),
@@ -91,11 +109,16 @@ def furniture_of(article) -> Furniture:
             position=Value(0, output_field=IntegerField()),
             is_team=Value(False, output_field=BooleanField()),
         )
-        .values_list(*COLUMNS[:3], "tag_id", "tag__name", "tag__slug", "is_team")
+        .values_list("object_id", *COLUMNS[1:4], "tag_id", "tag__name", "tag__slug", "is_team")
         .order_by()
     )
-    rows = [dict(zip(COLUMNS, row, strict=True)) for row in authors.union(categories, tags, all=True)]
+    rows = {pk: [] for pk in article_ids}
+    for row in authors.union(categories, tags, all=True):
+        rows[row[0]].append(dict(zip(COLUMNS, row, strict=True)))
+    return {pk: _furnished(found) for pk, found in rows.items()}
 
+
+def _furnished(rows) -> Furniture:
     def of(kind, order):
         return sorted((row for row in rows if row["kind"] == kind), key=order)
 
@@ -123,6 +146,17 @@ def furniture_for_page(article) -> Furniture:
     # Not through save(): no version or updated_at change for what only speeds up the page.
     Article.objects.filter(pk=article.pk).update(furniture=furniture.to_stored())
     return furniture
+
+
+def furniture_out_of_date(articles) -> list[tuple]:
+    """Of ``articles`` (instances), those with stored furniture other than what is read
+    now, each as (article, its fresh furniture in stored form); an article with none
+    stored is left alone. For what changed behind the app's back, unseen by the signals."""
+    stored = [article for article in articles if article.furniture is not None]
+    fresh = furniture_of_each(article.pk for article in stored)
+    return [
+        (article, now) for article in stored if (now := fresh[article.pk].to_stored()) != article.furniture
+    ]
 
 
 def forget_furniture(articles) -> None:

@@ -241,12 +241,9 @@ class Article(models.Model):
         update_fields = kwargs.get("update_fields")
         # A stage change saves only its own fields; rendering the body is for content saves.
         if update_fields is None or {"body", "title", "excerpt"} & set(update_fields):
-            plain_text = plain_text_from_html(self.rendered_body)
-            self.reading_time = reading_time_minutes(plain_text)
-            self.search_text = search.normalise(f"{self.title}\n{self.excerpt}\n{plain_text}")
+            for name, value in self.derived_from_content().items():
+                setattr(self, name, value)
             self.search_vector = search.index_value(self.search_text)
-            self.rendered_html, self.rendered_toc = self.rendered.html, self.rendered.toc
-            self.rendered_from = body_digest(self.body)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *DERIVED_FROM_CONTENT}
         # A new article that is not live has no copies yet (an import adds thousands).
@@ -275,6 +272,22 @@ class Article(models.Model):
             article._rendered = (article.body, Rendered(article.rendered_html, article.rendered_toc or []))
             article._rendering_stored = True
         return article
+
+    def derived_from_content(self) -> dict:
+        """The columns of DERIVED_FROM_CONTENT as the title, excerpt and body make them now,
+        but the search vector, which is made from ``search_text`` (``search.index_value()``).
+
+        The body is rendered again only if the rendering read with the row was not made
+        from this very body by this renderer (see from_db).
+        """
+        plain_text = plain_text_from_html(self.rendered_body)
+        return {
+            "reading_time": reading_time_minutes(plain_text),
+            "search_text": search.normalise(f"{self.title}\n{self.excerpt}\n{plain_text}"),
+            "rendered_html": self.rendered.html,
+            "rendered_toc": self.rendered.toc,
+            "rendered_from": body_digest(self.body),
+        }
 
     @property
     def has_stored_rendering(self) -> bool:
@@ -365,6 +378,30 @@ def _live(article_ids):
     )
 
 
+def _category_listing_rows(article_ids):
+    """(article id, category id, live since) of every CategoryListing ``article_ids`` should have."""
+    return _live(article_ids).filter(categories__isnull=False).values_list("pk", "categories", "published_at")
+
+
+def _tag_listing_rows(article_ids):
+    """(article id, tag id, live since) of every TagListing ``article_ids`` should have."""
+    went_live = dict(_live(article_ids).values_list("pk", "published_at"))
+    links = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_id__in=list(went_live)
+    )
+    return [
+        (article_id, tag_id, went_live[article_id])
+        for article_id, tag_id in links.values_list("object_id", "tag_id")
+    ]
+
+
+def _author_live_since(article_ids):
+    """``ArticleAuthor.live_since`` as it should be, for a query on links of ``article_ids``."""
+    return models.Subquery(
+        _live(article_ids).filter(pk=models.OuterRef("article_id")).values("published_at")[:1]
+    )
+
+
 def refresh_live_copies(article_ids) -> None:
     """Bring the listings, the author links and the stored neighbours of ``article_ids``
     in step with the articles."""
@@ -372,19 +409,50 @@ def refresh_live_copies(article_ids) -> None:
     forget_neighbours_of(article_ids)
     refresh_tag_listing(article_ids)
     CategoryListing.objects.filter(article_id__in=article_ids).delete()
-    live = _live(article_ids)
     CategoryListing.objects.bulk_create(
         CategoryListing(category_id=category_id, article_id=article_id, live_since=live_since)
-        for article_id, category_id, live_since in live.filter(categories__isnull=False).values_list(
-            "pk", "categories", "published_at"
-        )
+        for article_id, category_id, live_since in _category_listing_rows(article_ids)
     )
     # The categories these articles are in now, or were the newest of before.
     refresh_newest_articles(
         Category.objects.filter(models.Q(articles__in=article_ids) | models.Q(newest_article__in=article_ids))
     )
-    went_live = live.filter(pk=models.OuterRef("article_id")).values("published_at")[:1]
-    ArticleAuthor.objects.filter(article_id__in=article_ids).update(live_since=models.Subquery(went_live))
+    ArticleAuthor.objects.filter(article_id__in=article_ids).update(
+        live_since=_author_live_since(article_ids)
+    )
+
+
+def live_copies_out_of_step(article_ids) -> dict[str, set[int]]:
+    """Which of ``article_ids`` have a category listing, a tag listing or author links
+    (``"category"``, ``"tag"``, ``"author"``) other than refresh_live_copies() would write:
+    for finding what changes made behind the app's back (SQL by hand, a restore) left."""
+    article_ids = list(article_ids)
+
+    def differing(fresh, stored):
+        return {row[0] for row in set(fresh) ^ set(stored)}
+
+    authors = ArticleAuthor.objects.filter(article_id__in=article_ids).annotate(
+        fresh=_author_live_since(article_ids)
+    )
+    return {
+        "category": differing(
+            _category_listing_rows(article_ids),
+            CategoryListing.objects.filter(article_id__in=article_ids).values_list(
+                "article_id", "category_id", "live_since"
+            ),
+        ),
+        "tag": differing(
+            _tag_listing_rows(article_ids),
+            TagListing.objects.filter(article_id__in=article_ids).values_list(
+                "article_id", "tag_id", "live_since"
+            ),
+        ),
+        "author": {
+            article_id
+            for article_id, stored, fresh in authors.values_list("article_id", "live_since", "fresh")
+            if stored != fresh
+        },
+    }
 
 
 def refresh_newest_articles(categories) -> None:
@@ -397,6 +465,28 @@ def refresh_newest_articles(categories) -> None:
     Category.objects.filter(pk__in=list(categories.values_list("pk", flat=True))).update(
         newest_article=models.Subquery(newest)
     )
+
+
+def newest_articles_out_of_step() -> list[int]:
+    """The ids of the categories whose ``newest_article`` is not their newest live article.
+
+    Worked out from the articles themselves, not from the listing that
+    refresh_newest_articles() reads (which may be what is out of step), so it
+    also answers for a listing not yet rebuilt.
+    """
+    newest = (
+        Article.objects.published()
+        .filter(categories=models.OuterRef("pk"))
+        .order_by("-published_at", "-id")
+        .values("pk")[:1]
+    )
+    return [
+        pk
+        for pk, stored, fresh in Category.objects.annotate(fresh=models.Subquery(newest)).values_list(
+            "pk", "newest_article_id", "fresh"
+        )
+        if stored != fresh
+    ]
 
 
 def forget_neighbours_of(article_ids) -> None:
@@ -418,13 +508,9 @@ def refresh_tag_listing(article_ids) -> None:
     """Bring the tag listing of ``article_ids`` in step with their tags and stage."""
     article_ids = list(article_ids)
     TagListing.objects.filter(article_id__in=article_ids).delete()
-    went_live = dict(_live(article_ids).values_list("pk", "published_at"))
-    links = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id__in=list(went_live)
-    )
     TagListing.objects.bulk_create(
-        TagListing(tag_id=tag_id, article_id=article_id, live_since=went_live[article_id])
-        for article_id, tag_id in links.values_list("object_id", "tag_id")
+        TagListing(tag_id=tag_id, article_id=article_id, live_since=live_since)
+        for article_id, tag_id, live_since in _tag_listing_rows(article_ids)
     )
 
 

@@ -59,11 +59,18 @@ def _lexeme(gram: str) -> str:
     return "'" + gram.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def index_text(text: str) -> str:
+    """``Article.search_vector`` for normalised ``text`` as PostgreSQL writes a tsvector out:
+    each lexeme quoted, in byte order (code point order is the same), so a stored vector
+    read back compares equal to it exactly when it was made from ``text``."""
+    return " ".join(_lexeme(gram) for gram in sorted(grams(text)))
+
+
 def index_value(text: str):
     """What to store in ``Article.search_vector`` for normalised ``text`` (nothing on SQLite)."""
     if connection.vendor != "postgresql":
         return None
-    return Cast(Value(" ".join(sorted(_lexeme(gram) for gram in grams(text)))), SearchVectorField())
+    return Cast(Value(index_text(text)), SearchVectorField())
 
 
 class _Matches(Func):

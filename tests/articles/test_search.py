@@ -319,3 +319,13 @@ def test_a_search_running_past_the_time_limit_is_cut_short_and_the_reader_told(
     monkeypatch.undo()
     settings.SEARCH_TIME_LIMIT_MS = 1000
     assert client.get(published_article.get_absolute_url()).status_code == 200
+
+
+def test_index_text_is_the_stored_vector_as_postgresql_reads_it_back():
+    """So a stored vector can be checked against its text (rebuild_reader_copies)."""
+    text = search.normalise("引用符 'quote' \\ back\\slash 「ＡＩ」 🚀 Ä a ab abc 3$ 3")
+    article = make_article(title="索引", body="本文。")
+    Article.objects.filter(pk=article.pk).update(search_vector=search.index_value(text))
+    stored = Article.objects.values_list("search_vector", flat=True).get(pk=article.pk)
+    assert stored == search.index_text(text)
+    assert stored != search.index_text(search.normalise("別の文"))
