@@ -200,10 +200,10 @@ class Article(models.Model):
     rendered_html = models.TextField(editable=False, blank=True, default="", db_default="")
     rendered_toc = models.JSONField(editable=False, null=True)
     rendered_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
-    # Its previous, next and related articles, kept for a while (see articles/related.py).
-    neighbours = models.JSONField(editable=False, null=True)
-    neighbours_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
-    neighbours_at = models.DateTimeField(editable=False, null=True)
+    # Its related articles as last ranked, kept for a while (see articles/related.py).
+    related_ids = models.JSONField(editable=False, null=True)
+    related_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
+    related_at = models.DateTimeField(editable=False, null=True)
     # Its authors, categories and tags as its page shows them (see articles/furniture.py).
     furniture = models.JSONField(editable=False, null=True)
     # The HTML of its card on lists, and what it was made from (see articles/cards.py).
@@ -363,10 +363,8 @@ def _live(article_ids):
 
 
 def refresh_live_copies(article_ids) -> None:
-    """Bring the listings, the author links and the stored neighbours of ``article_ids``
-    in step with the articles."""
+    """Bring the listings and the author links of ``article_ids`` in step with the articles."""
     article_ids = list(article_ids)
-    forget_neighbours_of(article_ids)
     refresh_tag_listing(article_ids)
     CategoryListing.objects.filter(article_id__in=article_ids).delete()
     live = _live(article_ids)
@@ -394,21 +392,6 @@ def refresh_newest_articles(categories) -> None:
     Category.objects.filter(pk__in=list(categories.values_list("pk", flat=True))).update(
         newest_article=models.Subquery(newest)
     )
-
-
-def forget_neighbours_of(article_ids) -> None:
-    """Clear the stored neighbours (articles/related.py) of ``article_ids`` and of the
-    published articles just before and just after each of them."""
-    published = Article.objects.published()
-    before = published.filter(published_at__lt=models.OuterRef("published_at")).order_by(
-        "-published_at", "-id"
-    )
-    after = published.filter(published_at__gt=models.OuterRef("published_at")).order_by("published_at", "id")
-    sides = Article.objects.filter(pk__in=article_ids, published_at__isnull=False).annotate(
-        before=models.Subquery(before.values("pk")[:1]), after=models.Subquery(after.values("pk")[:1])
-    )
-    around = {pk for pair in sides.values_list("before", "after") for pk in pair if pk is not None}
-    Article.objects.filter(pk__in=[*article_ids, *around]).update(neighbours_at=None)
 
 
 def refresh_tag_listing(article_ids) -> None:

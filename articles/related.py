@@ -1,26 +1,29 @@
 """An article page's neighbours: the previous and next articles, and related ones.
 
-Related articles are the published articles nearest in time that share the
-most tags and categories. Working them out costs more than the rest of the
-page (two lists of neighbours and a count of shared tags for each), so the
-result, previous and next included, is stored on the article
-(``neighbours``) and reused until the article's own tags or categories
-change (``neighbours_from``) or a day has passed (``neighbours_at``), which
-brings in articles published since. A view then reads the three kinds of
-link in one query.
+Previous and next are the live articles just before and just after it in
+the order (published_at, id): the id breaks the tie between articles that
+went live in the same instant, as a scheduler batch publishes them. They are
+read afresh on every view, from the index (status, published_at, id), so
+nothing about them is stored and nothing has to be forgotten when an
+article goes live, comes down or moves in time.
 
-Previous and next must never be stale: whenever an article goes live, is
-taken down or moves in time, ``forget_neighbours_of()`` (called from
-``refresh_live_copies()``) clears what the articles on either side of it
-stored, and theirs are worked out again on their next view.
+Related articles are the published articles nearest in time that share the
+most tags and categories. Ranking them costs more than the rest of the page
+(two lists of neighbours and a count of shared tags for each), so the
+ranking is stored on the article (``related_ids``) and reused until the
+article's own tags or categories change (``related_from``) or a day has
+passed (``related_at``), which brings in articles published since. A view
+with the ranking stored reads previous, next and the ranked articles still
+live in one query.
 """
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import CharField, Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
@@ -51,42 +54,61 @@ class Link:
 def around(article, furniture):
     """(previous, next, related) for ``article``'s page; ``furniture`` holds its tags and categories."""
     worked_out_for = ranking_key(furniture)
-    stored = article.neighbours
-    fresh = article.neighbours_at is not None and timezone.now() - article.neighbours_at < KEPT_FOR
-    if stored and fresh and article.neighbours_from == worked_out_for:
-        return _stored(stored)
+    fresh = article.related_at is not None and timezone.now() - article.related_at < KEPT_FOR
+    if article.related_ids is not None and fresh and article.related_from == worked_out_for:
+        return _with_stored_ranking(article, article.related_ids)
     earlier, later = nearest_in_time(article, RELATED_NEIGHBOURHOOD)
-    previous, following = _first(earlier), _first(later)
     related = rank_related(furniture, among=[near.pk for near in earlier + later])
     # Not through save(): no version or updated_at change for what only speeds up the page.
     Article.objects.filter(pk=article.pk).update(
-        neighbours={
-            "previous": previous and previous.pk,
-            "next": following and following.pk,
-            "related": [link.pk for link in related],
-        },
-        neighbours_from=worked_out_for,
-        neighbours_at=Now(),
+        related_ids=[link.pk for link in related], related_from=worked_out_for, related_at=Now()
     )
-    return previous, following, related
+    return _first(earlier), _first(later), related
 
 
-def _stored(stored):
-    """(previous, next, related) from what ``around()`` stored, still published, in one query."""
-    wanted = [stored["previous"], stored["next"], *stored["related"]]
-    found = {
-        link.pk: link
-        for link in _links(Article.objects.published().filter(pk__in=[pk for pk in wanted if pk]))
-    }
+def _with_stored_ranking(article, related_ids):
+    """(previous, next, related) in one query: the neighbours read afresh, the ranking as
+    stored, of both only what is live."""
+
+    def links(side, articles):
+        return articles.annotate(side=Value(side, output_field=CharField())).values_list(
+            "side", "pk", "title", "slug"
+        )
+
+    published = Article.objects.published()
+    previous = links("previous", published.filter(_before(article)).order_by("-published_at", "-id")[:1])
+    following = links("next", published.filter(_after(article)).order_by("published_at", "id")[:1])
+    related = links("related", published.filter(pk__in=related_ids).order_by())
+    found = defaultdict(dict)
+    for side, *link in previous.union(following, related, all=True):
+        found[side][link[0]] = Link(*link)
+    ranked = found["related"]
     return (
-        found.get(stored["previous"]),
-        found.get(stored["next"]),
-        [found[pk] for pk in stored["related"] if pk in found],
+        _first(list(found["previous"].values())),
+        _first(list(found["next"].values())),
+        [ranked[pk] for pk in related_ids if pk in ranked],
+    )
+
+
+def _before(article):
+    """Articles before ``article`` in the order (published_at, id)."""
+    # The redundant "published_at <= its own" starts PostgreSQL's index scan at the article's
+    # own time: with the OR alone it would walk the index from the newest article down. Of its
+    # ties (a scheduler batch, at most PUBLISH_BATCH_SIZE) only those on the wrong side are skipped.
+    return Q(published_at__lte=article.published_at) & (
+        Q(published_at__lt=article.published_at) | Q(pk__lt=article.pk)
+    )
+
+
+def _after(article):
+    """Articles after ``article`` in the order (published_at, id)."""
+    return Q(published_at__gte=article.published_at) & (
+        Q(published_at__gt=article.published_at) | Q(pk__gt=article.pk)
     )
 
 
 def ranking_key(furniture) -> str:
-    """What stored neighbours were worked out for: the article's own tags and categories."""
+    """What a stored ranking was worked out for: the article's own tags and categories."""
     tags, categories = sorted(furniture.tag_ids), sorted(furniture.category_ids)
     return hashlib.sha256(f"{tags}{categories}".encode()).hexdigest()
 
@@ -101,10 +123,11 @@ def _links(articles):
 
 
 def nearest_in_time(article, count):
-    """The ``count`` published articles just before ``article`` and just after, nearest first."""
+    """The ``count`` published articles just before ``article`` and just after in the order
+    (published_at, id), nearest first."""
     published = Article.objects.published()
-    earlier = published.filter(published_at__lt=article.published_at).order_by("-published_at", "-id")
-    later = published.filter(published_at__gt=article.published_at).order_by("published_at", "id")
+    earlier = published.filter(_before(article)).order_by("-published_at", "-id")
+    later = published.filter(_after(article)).order_by("published_at", "id")
     return _links(earlier[:count]), _links(later[:count])
 
 
@@ -137,7 +160,7 @@ def rank_related(furniture, *, among):
         .filter(pk__in=among)
         .annotate(shared=shared_tags + shared_categories)
         .filter(shared__gt=0)
-        .order_by("-shared", "-published_at")[:RELATED_ARTICLES]
+        .order_by("-shared", "-published_at", "-id")[:RELATED_ARTICLES]
     )
 
 
