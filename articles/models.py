@@ -186,7 +186,21 @@ class Article(models.Model):
     publish_at = models.DateTimeField(
         "公開予定日時", null=True, blank=True, help_text="日本時間。この時刻になると自動で公開されます。"
     )
-    published_at = models.DateTimeField("公開日時", null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        "公開日時",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="読者に公開された日時。アーカイブした記事を公開し直すと、その時刻に変わります。",
+    )
+    first_published_at = models.DateTimeField(
+        "初出日時",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="最初に公開された日時。公開し直しても変わりません。"
+        "公開日時と 1 日以上離れていれば、記事ページに「初出」として出ます。",
+    )
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     reading_time = models.PositiveSmallIntegerField(
@@ -307,6 +321,16 @@ class Article(models.Model):
     @property
     def edited_after_publication(self) -> bool:
         return bool(self.published_at and self.updated_at - self.published_at > timedelta(minutes=10))
+
+    @property
+    def republished(self) -> bool:
+        """Whether it went live again more than a day after its first publication; its page then
+        shows that first date too."""
+        return bool(
+            self.first_published_at
+            and self.published_at
+            and self.published_at - self.first_published_at > timedelta(days=1)
+        )
 
     @property
     def ordered_authors(self):

@@ -24,6 +24,7 @@ from articles.models import Article, refresh_live_copies
 from . import notifications, tasks
 from .checks import review_findings
 from .continuation.truncation import is_truncated
+from .editing import WORKFLOW_FIELDS
 from .exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import Notification, Transition
 from .roles import is_author_of, is_editor
@@ -103,7 +104,7 @@ def _move(article, source, target, *, by, comment="", permitted, guard=None, bef
         locked.status = target
         if before_save is not None:
             before_save(locked)
-        locked.save(update_fields=["status", "publish_at", "published_at"])
+        locked.save(update_fields=WORKFLOW_FIELDS)
         transition = Transition.objects.create(
             article=locked, from_status=source, to_status=target, actor=by, comment=comment
         )
@@ -151,12 +152,15 @@ def _log_transition(transition):
 
 
 def _copy_workflow_fields(source, destination):
-    for field in ("status", "publish_at", "published_at"):
+    for field in WORKFLOW_FIELDS:
         setattr(destination, field, getattr(source, field))
 
 
 def _mark_published(article):
-    article.published_at = article.published_at or timezone.now()
+    # Putting an article back on the site is a new publication (docs/workflow.md): it goes
+    # live as of now, in every list and between today's neighbours; the first is kept apart.
+    article.published_at = timezone.now()
+    article.first_published_at = article.first_published_at or article.published_at
     article.publish_at = article.publish_at or article.published_at
 
 
@@ -304,7 +308,9 @@ def publish_due_articles(article_ids) -> int:
         # Never before its time, whatever the clocks of this host and the database say.
         went_live = Greatest(Value(timezone.now()), F("publish_at"))
         Article.objects.filter(pk__in=due).update(
-            status=Status.PUBLISHED, published_at=Coalesce(F("published_at"), went_live)
+            status=Status.PUBLISHED,
+            published_at=went_live,
+            first_published_at=Coalesce(F("first_published_at"), went_live),
         )
         refresh_live_copies(due)  # a queryset update does not go through Article.save()
         transitions = Transition.objects.bulk_create(
@@ -392,9 +398,11 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
             # For a draft this is the date its file carried: kept as the intended time.
             locked.publish_at = publish_at
         if stage == Status.PUBLISHED:
+            # The file's date, not the moment of the import: the post was published then.
             locked.published_at = published_at or locked.published_at or timezone.now()
+            locked.first_published_at = locked.first_published_at or locked.published_at
             locked.publish_at = locked.publish_at or locked.published_at
-        locked.save(update_fields=["status", "publish_at", "published_at"])
+        locked.save(update_fields=WORKFLOW_FIELDS)
         _after_commit(bump_listing_version)
         if source != stage:
             Transition.objects.create(

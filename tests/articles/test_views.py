@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import Article, refresh_live_copies
 from tests.factories import make_article, make_author
@@ -282,6 +283,31 @@ def test_long_article_has_a_table_of_contents_and_an_updated_date(author, client
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<nav class="toc" aria-label="目次">' in html and '<a href="#第2節">第2節</a>' in html
     assert "更新）" in html
+
+
+@pytest.mark.parametrize(
+    "first_published_before, shown",
+    [(timedelta(days=30), True), (timedelta(hours=20), False), (timedelta(0), False)],
+)
+def test_a_republished_article_shows_its_first_publication_only_on_another_day(
+    first_published_before, shown, author, client
+):
+    published_at = timezone.now() - timedelta(hours=1)
+    first = published_at - first_published_before
+    article = make_article(
+        title="再公開の記事",
+        authors=[author],
+        published=True,
+        published_at=published_at,
+        first_published_at=first,
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    first_shown = (
+        f'<span class="first-published">（初出 <time datetime="{timezone.localtime(first).isoformat()}">'
+        f"{date_format(timezone.localtime(first), 'Y年n月j日')}</time>）</span>"
+    )
+    assert (first_shown in html) is shown
+    assert ("初出" in html) is shown
 
 
 def test_article_answers_conditional_get(published_article, client):
