@@ -387,12 +387,18 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
 
     The system's only move outside the transition table: an import restores
     a state the article already had elsewhere (published on a date, say).
-    Recorded in the audit trail like any other move.
+    A post dated in the future by the database clock is scheduled for that
+    date instead of published, and goes live through the scheduler like any
+    other. Recorded in the audit trail like any other move.
     """
     # No savepoint of its own: the importer calls it for every post, inside the post's own.
     with transaction.atomic(savepoint=False):
-        locked = Article.objects.select_for_update().get(pk=article.pk)
+        locked = Article.objects.select_for_update().annotate(database_now=Now()).get(pk=article.pk)
         source = locked.status
+        if stage == Status.PUBLISHED and published_at is not None and published_at > locked.database_now:
+            # Published with a date to come, it would appear by itself at that moment and no
+            # verb would run: nothing would refresh its listings or tell its authors.
+            stage, publish_at = Status.SCHEDULED, published_at
         locked.status = stage
         if stage != Status.PUBLISHED and publish_at is not None:
             # For a draft this is the date its file carried: kept as the intended time.
@@ -404,6 +410,8 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
             locked.publish_at = locked.publish_at or locked.published_at
         locked.save(update_fields=WORKFLOW_FIELDS)
         _after_commit(bump_listing_version)
+        if stage == Status.SCHEDULED:
+            _after_commit(tasks.arm_if_soon, locked.publish_at)
         if source != stage:
             Transition.objects.create(
                 article=locked,

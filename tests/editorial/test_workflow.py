@@ -239,6 +239,18 @@ def test_a_scheduled_first_publication_sets_both_dates_never_before_its_time(aut
     assert article.published_at == article.first_published_at == due_at
 
 
+def test_an_import_placed_as_published_with_a_future_date_is_scheduled_for_it(ready_article):
+    when = timezone.now() + timedelta(hours=2)
+    workflow.place_imported(ready_article, stage=S.PUBLISHED, published_at=when)
+    ready_article.refresh_from_db()
+    assert (ready_article.status, ready_article.publish_at, ready_article.published_at) == (
+        S.SCHEDULED,
+        when,
+        None,
+    )
+    assert Transition.objects.get(article=ready_article).to_status == S.SCHEDULED
+
+
 def published_on_reader_pages(client):
     cache.clear()  # each page rendered, not served from the page cache
     home = [article.title for article in client.get(reverse("articles:home")).context["articles"]]
