@@ -99,13 +99,13 @@ def test_article_page_query_count(published_article, author, category, client, d
         published_at=timezone.now() - timedelta(days=1),
     )
     # article, its authors, categories and tags (one query) and storing them, the
-    # articles just before and just after, the ranking of related articles among them,
-    # storing that ranking
-    with django_assert_num_queries(7):
+    # articles just before and just after (one query), the ranking of related articles
+    # among them, storing that ranking
+    with django_assert_num_queries(6):
         assert client.get(published_article.get_absolute_url()).status_code == 200
     cache.clear()
-    # the article (with its stored authors, categories and tags), its stored previous,
-    # next and related articles
+    # the article (with its stored authors, categories and tags); previous, next and the
+    # stored related articles
     with django_assert_num_queries(2):
         assert client.get(published_article.get_absolute_url()).status_code == 200
 
@@ -113,7 +113,7 @@ def test_article_page_query_count(published_article, author, category, client, d
 def test_an_article_alone_in_its_time_asks_nothing_about_related_articles(
     published_article, client, django_assert_num_queries
 ):
-    with django_assert_num_queries(6):  # no ranking to run, but the empty one is stored
+    with django_assert_num_queries(5):  # no ranking to run, but the empty one is stored
         response = client.get(published_article.get_absolute_url())
     assert response.context["related_articles"] == []
 
@@ -199,7 +199,7 @@ def test_every_reader_page_runs_the_same_queries_for_10_or_200_articles(count, a
 # Each page measured with nothing cached; with cards to render, a list also reads
 # their authors and categories and stores the cards (3 more queries).
 QUERY_COUNTS = {
-    "cards to render": [5, 5, 5, 5, 4, 7, 2, 5],
+    "cards to render": [5, 5, 5, 5, 4, 6, 2, 5],
     "cards stored": [2, 2, 2, 2, 1, 2, 2, 5],
 }
 
