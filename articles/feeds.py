@@ -61,7 +61,8 @@ class LatestArticlesRss(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # A re-publication moves published_at past the last edit; "updated" never comes before it.
+        return max(item.updated_at, item.published_at)
 
     def item_author_name(self, item):
         return self.as_feed_text("、".join(author.name for author in item.ordered_authors))

@@ -118,11 +118,15 @@ def went_live_or_came_down(article_ids) -> None:
     articles = list(Article.objects.filter(pk__in=list(article_ids)).only("pk", "published_at"))
     if not articles:
         return
-    keys = {TIMELINE, SEARCH, FEEDS, *subjects_of([article.pk for article in articles])}
+    subjects = subject_ids([article.pk for article in articles])
+    keys = {TIMELINE, SEARCH, FEEDS}
+    keys |= {subject_key(kind, pk) for kind, ids in subjects.items() for pk in ids}
     for article in articles:
         keys.add(article_key(article.pk))
         keys.update(archive_keys(article.published_at))
-    keys.update(article_key(pk) for pk in neighbourhood(articles))
+    around = neighbourhood(articles)
+    keys.update(article_key(pk) for pk in around)
+    _rank_related_again(around, subjects)
     forget(keys if len(keys) <= MOST_KEYS else [EVERYTHING])
 
 
@@ -148,24 +152,52 @@ def neighbourhood(articles) -> set[int]:
 
 def subjects_of(article_ids) -> set[str]:
     """The category, tag and author keys of the articles, as their rows are now."""
+    return {subject_key(kind, pk) for kind, ids in subject_ids(article_ids).items() for pk in ids}
+
+
+def subject_ids(article_ids) -> dict[str, set[int]]:
+    """{"author": ids, "category": ids, "tag": ids} of the articles, as their rows are now."""
     from django.contrib.contenttypes.models import ContentType
     from taggit.models import TaggedItem
 
     from .models import Article, ArticleAuthor
 
     ids = list(article_ids)
-    authors = ArticleAuthor.objects.filter(article_id__in=ids).values_list("author_id", flat=True)
-    categories = Article.categories.through.objects.filter(article_id__in=ids).values_list(
-        "category_id", flat=True
-    )
-    tags = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_id__in=ids
-    ).values_list("tag_id", flat=True)
     return {
-        *(subject_key("author", pk) for pk in authors),
-        *(subject_key("category", pk) for pk in categories),
-        *(subject_key("tag", pk) for pk in tags),
+        "author": set(ArticleAuthor.objects.filter(article_id__in=ids).values_list("author_id", flat=True)),
+        "category": set(
+            Article.categories.through.objects.filter(article_id__in=ids).values_list(
+                "category_id", flat=True
+            )
+        ),
+        "tag": set(
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article), object_id__in=ids
+            ).values_list("tag_id", flat=True)
+        ),
     }
+
+
+def _rank_related_again(article_ids, subjects) -> None:
+    """Drop the stored related ranking (articles.related) of the ``article_ids`` that share a
+    category or tag with what moved: it may now belong among them, or no longer."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    from .models import Article
+
+    sharing = Q(
+        pk__in=Article.categories.through.objects.filter(category_id__in=subjects["category"]).values(
+            "article_id"
+        )
+    ) | Q(
+        pk__in=TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article), tag_id__in=subjects["tag"]
+        ).values("object_id")
+    )
+    Article.objects.filter(pk__in=list(article_ids), related_at__isnull=False).filter(sharing).update(
+        related_at=None
+    )
 
 
 def links_changed(article, kind: str, subject_ids) -> None:

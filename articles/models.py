@@ -186,7 +186,21 @@ class Article(models.Model):
     publish_at = models.DateTimeField(
         "公開予定日時", null=True, blank=True, help_text="日本時間。この時刻になると自動で公開されます。"
     )
-    published_at = models.DateTimeField("公開日時", null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        "公開日時",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="読者に公開された日時。アーカイブした記事を公開し直すと、その時刻に変わります。",
+    )
+    first_published_at = models.DateTimeField(
+        "初出日時",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="最初に公開された日時。公開し直しても変わりません。"
+        "公開日時と 1 日以上離れていれば、記事ページに「初出」として出ます。",
+    )
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     reading_time = models.PositiveSmallIntegerField(
@@ -200,10 +214,10 @@ class Article(models.Model):
     rendered_html = models.TextField(editable=False, blank=True, default="", db_default="")
     rendered_toc = models.JSONField(editable=False, null=True)
     rendered_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
-    # Its previous, next and related articles, kept for a while (see articles/related.py).
-    neighbours = models.JSONField(editable=False, null=True)
-    neighbours_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
-    neighbours_at = models.DateTimeField(editable=False, null=True)
+    # Its related articles as last ranked, kept for a while (see articles/related.py).
+    related_ids = models.JSONField(editable=False, null=True)
+    related_from = models.CharField(editable=False, max_length=64, blank=True, db_default="")
+    related_at = models.DateTimeField(editable=False, null=True)
     # Its authors, categories and tags as its page shows them (see articles/furniture.py).
     furniture = models.JSONField(editable=False, null=True)
     # The HTML of its card on lists, and what it was made from (see articles/cards.py).
@@ -325,6 +339,16 @@ class Article(models.Model):
         return bool(self.published_at and self.updated_at - self.published_at > timedelta(minutes=10))
 
     @property
+    def republished(self) -> bool:
+        """Whether it went live again more than a day after its first publication; its page then
+        shows that first date too."""
+        return bool(
+            self.first_published_at
+            and self.published_at
+            and self.published_at - self.first_published_at > timedelta(days=1)
+        )
+
+    @property
     def ordered_authors(self):
         return [link.author for link in self.article_authors.all()]
 
@@ -403,10 +427,8 @@ def _author_live_since(article_ids):
 
 
 def refresh_live_copies(article_ids) -> None:
-    """Bring the listings, the author links and the stored neighbours of ``article_ids``
-    in step with the articles."""
+    """Bring the listings and the author links of ``article_ids`` in step with the articles."""
     article_ids = list(article_ids)
-    forget_neighbours_of(article_ids)
     refresh_tag_listing(article_ids)
     CategoryListing.objects.filter(article_id__in=article_ids).delete()
     CategoryListing.objects.bulk_create(
@@ -487,21 +509,6 @@ def newest_articles_out_of_step() -> list[int]:
         )
         if stored != fresh
     ]
-
-
-def forget_neighbours_of(article_ids) -> None:
-    """Clear the stored neighbours (articles/related.py) of ``article_ids`` and of the
-    published articles just before and just after each of them."""
-    published = Article.objects.published()
-    before = published.filter(published_at__lt=models.OuterRef("published_at")).order_by(
-        "-published_at", "-id"
-    )
-    after = published.filter(published_at__gt=models.OuterRef("published_at")).order_by("published_at", "id")
-    sides = Article.objects.filter(pk__in=article_ids, published_at__isnull=False).annotate(
-        before=models.Subquery(before.values("pk")[:1]), after=models.Subquery(after.values("pk")[:1])
-    )
-    around = {pk for pair in sides.values_list("before", "after") for pk in pair if pk is not None}
-    Article.objects.filter(pk__in=[*article_ids, *around]).update(neighbours_at=None)
 
 
 def refresh_tag_listing(article_ids) -> None:

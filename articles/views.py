@@ -38,7 +38,7 @@ NOT_ON_CARDS = (
     "rendered_html",
     "rendered_toc",
     "rendered_from",
-    "neighbours",
+    "related_ids",
     "furniture",
 )
 MAX_PAGE_NUMBER = 1_000_000
@@ -331,7 +331,7 @@ class SearchView(ArticleListView):
         "rendered_html",
         "rendered_toc",
         "rendered_from",
-        "neighbours",
+        "related_ids",
         "card_html",
         "furniture",
     )

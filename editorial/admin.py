@@ -180,6 +180,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     readonly_fields = [
         "status",
         "published_at",
+        "first_published_at",
         "reading_time",
         "version",
         "created_at",
@@ -190,7 +191,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "body", "excerpt", "loaded_version"]}),
         ("表紙画像", {"fields": ["cover", "cover_alt"]}),
         ("分類", {"fields": ["categories", "tags"]}),
-        ("公開", {"fields": ["status", "publish_at", "published_at"]}),
+        ("公開", {"fields": ["status", "publish_at", "published_at", "first_published_at"]}),
         (
             "記録",
             {

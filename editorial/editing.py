@@ -7,7 +7,7 @@ from .exceptions import EditConflict, NotPermitted
 from .roles import may_edit_content
 
 # Fields only the workflow's verbs write; content saves leave them alone.
-WORKFLOW_FIELDS = ("status", "publish_at", "published_at")
+WORKFLOW_FIELDS = ("status", "publish_at", "published_at", "first_published_at")
 # Once scheduled, the publish time changes only through "reschedule", which is audited.
 SCHEDULE_BOUND_STAGES = (Article.Status.SCHEDULED, Article.Status.PUBLISHED, Article.Status.ARCHIVED)
 

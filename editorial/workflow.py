@@ -24,6 +24,7 @@ from articles.models import Article, refresh_live_copies
 from . import notifications, tasks
 from .checks import review_findings
 from .continuation.truncation import is_truncated
+from .editing import WORKFLOW_FIELDS
 from .exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import Notification, Transition
 from .roles import is_author_of, is_editor
@@ -103,7 +104,7 @@ def _move(article, source, target, *, by, comment="", permitted, guard=None, bef
         locked.status = target
         if before_save is not None:
             before_save(locked)
-        locked.save(update_fields=["status", "publish_at", "published_at"])
+        locked.save(update_fields=WORKFLOW_FIELDS)
         transition = Transition.objects.create(
             article=locked, from_status=source, to_status=target, actor=by, comment=comment
         )
@@ -151,12 +152,15 @@ def _log_transition(transition):
 
 
 def _copy_workflow_fields(source, destination):
-    for field in ("status", "publish_at", "published_at"):
+    for field in WORKFLOW_FIELDS:
         setattr(destination, field, getattr(source, field))
 
 
 def _mark_published(article):
-    article.published_at = article.published_at or timezone.now()
+    # Putting an article back on the site is a new publication (docs/workflow.md): it goes
+    # live as of now, in every list and between today's neighbours; the first is kept apart.
+    article.published_at = timezone.now()
+    article.first_published_at = article.first_published_at or article.published_at
     article.publish_at = article.publish_at or article.published_at
 
 
@@ -303,7 +307,9 @@ def publish_due_articles(article_ids) -> int:
         # Never before its time, whatever the clocks of this host and the database say.
         went_live = Greatest(Value(timezone.now()), F("publish_at"))
         Article.objects.filter(pk__in=due).update(
-            status=Status.PUBLISHED, published_at=Coalesce(F("published_at"), went_live)
+            status=Status.PUBLISHED,
+            published_at=went_live,
+            first_published_at=Coalesce(F("first_published_at"), went_live),
         )
         refresh_live_copies(due)  # a queryset update does not go through Article.save()
         transitions = Transition.objects.bulk_create(
@@ -380,22 +386,32 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
 
     The system's only move outside the transition table: an import restores
     a state the article already had elsewhere (published on a date, say).
-    Recorded in the audit trail like any other move.
+    A post dated in the future by the database clock is scheduled for that
+    date instead of published, and goes live through the scheduler like any
+    other. Recorded in the audit trail like any other move.
     """
     # No savepoint of its own: the importer calls it for every post, inside the post's own.
     with transaction.atomic(savepoint=False):
-        locked = Article.objects.select_for_update().get(pk=article.pk)
+        locked = Article.objects.select_for_update().annotate(database_now=Now()).get(pk=article.pk)
         source = locked.status
+        if stage == Status.PUBLISHED and published_at is not None and published_at > locked.database_now:
+            # Published with a date to come, it would appear by itself at that moment and no
+            # verb would run: nothing would refresh its listings or tell its authors.
+            stage, publish_at = Status.SCHEDULED, published_at
         locked.status = stage
         if stage != Status.PUBLISHED and publish_at is not None:
             # For a draft this is the date its file carried: kept as the intended time.
             locked.publish_at = publish_at
         if stage == Status.PUBLISHED:
+            # The file's date, not the moment of the import: the post was published then.
             locked.published_at = published_at or locked.published_at or timezone.now()
+            locked.first_published_at = locked.first_published_at or locked.published_at
             locked.publish_at = locked.publish_at or locked.published_at
-        locked.save(update_fields=["status", "publish_at", "published_at"])
+        locked.save(update_fields=WORKFLOW_FIELDS)
         if Status.PUBLISHED in (source, stage):
             freshness.went_live_or_came_down([locked.pk])
+        if stage == Status.SCHEDULED:
+            _after_commit(tasks.arm_if_soon, locked.publish_at)
         if source != stage:
             Transition.objects.create(
                 article=locked,

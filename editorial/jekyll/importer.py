@@ -95,8 +95,7 @@ def stage_for(post: Post, body: str, *, override: str | None) -> str:
         return Status.CONTINUATION
     if post.draft or not post.published or post.date is None:
         return Status.DRAFT
-    if post.date > timezone.now():
-        return Status.SCHEDULED
+    # A date still to come is scheduled by place_imported(), on the database's clock.
     return Status.PUBLISHED
 
 
@@ -330,8 +329,8 @@ class Importer:
         }
         note = f"Jekyll ファイル {post.source_key} から取り込み"
         self._revisions.append(revisions.revision_of(article, by=None, note=note, metadata=metadata))
-        self._place(post, article, stage)
-        result.outcome, result.article, result.stage = Outcome.NEW, article, stage
+        self._place(post, article, stage, result)
+        result.outcome, result.article, result.stage = Outcome.NEW, article, article.status
 
     def _update(self, post: Post, result: FileResult, article: Article, converted: ConvertedPost, names):
         article = Article.objects.select_for_update().get(pk=article.pk)
@@ -358,21 +357,26 @@ class Importer:
             freshness.went_live_or_came_down([article.pk])  # its dates, links and text may all differ
         result.outcome, result.article = Outcome.UPDATED, article
         if self.status:
-            self._place(post, article, stage_for(post, article.body, override=self.status))
+            self._place(post, article, stage_for(post, article.body, override=self.status), result)
             result.stage = article.status
         else:
             # An article already here keeps its stage: a file cannot approve,
             # publish or take down what editors are working on.
             result.stage = article.status
 
-    def _place(self, post: Post, article: Article, stage: str):
+    def _place(self, post: Post, article: Article, stage: str, result: FileResult):
         workflow.place_imported(
             article,
             stage=stage,
             publish_at=post.date if stage != Status.PUBLISHED else None,
             published_at=post.date if stage == Status.PUBLISHED else None,
         )
-        if stage == Status.PUBLISHED:
+        if stage == Status.PUBLISHED and article.status == Status.SCHEDULED:
+            result.notes.append(
+                f"日付（{timezone.localtime(article.publish_at):%Y-%m-%d %H:%M}）がまだ来ていないため、"
+                "公開ではなく公開予約として取り込みました。その日時に自動で公開されます。"
+            )
+        if article.status == Status.PUBLISHED:
             # An import is not an edit: "updated" is the post's own last_modified_at, or none.
             shown = max(post.last_modified_at or article.published_at, article.published_at)
             article.updated_at = shown

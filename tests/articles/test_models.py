@@ -112,3 +112,31 @@ def test_a_changed_sanitiser_makes_every_stored_rendering_stale(monkeypatch):
         assert "<del>" not in loaded.rendered_body and "取り消し" in loaded.rendered_body
     finally:
         markdown.renderer_fingerprint.cache_clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_dates_the_first_publication_of_everything_ever_published():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("articles", "0018_previous_next_read_live")], [("articles", "0019_first_published_at")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps.get_model("articles", "Article")
+        when = timezone.now() - timedelta(days=3)
+        # Reopened from the archive, an article is in review with its publication date kept.
+        for stage in ("published", "archived", "review"):
+            old.objects.create(title=stage, slug=stage, status=stage, published_at=when)
+        old.objects.create(title="draft", slug="draft", status="draft")
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        assert dict(Article.objects.values_list("slug", "first_published_at")) == {
+            "published": when,
+            "archived": when,
+            "review": when,
+            "draft": None,
+        }
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

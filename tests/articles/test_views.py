@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.models import Article, refresh_live_copies
 from tests.factories import make_article, make_author
@@ -98,13 +99,13 @@ def test_article_page_query_count(published_article, author, category, client, d
         published_at=timezone.now() - timedelta(days=1),
     )
     # article, its authors, categories and tags (one query) and storing them, the
-    # articles just before and just after, the ranking of related articles among them,
-    # storing that ranking
-    with django_assert_num_queries(7):
+    # articles just before and just after (one query), the ranking of related articles
+    # among them, storing that ranking
+    with django_assert_num_queries(6):
         assert client.get(published_article.get_absolute_url()).status_code == 200
     cache.clear()
-    # the article (with its stored authors, categories and tags), its stored previous,
-    # next and related articles
+    # the article (with its stored authors, categories and tags); previous, next and the
+    # stored related articles
     with django_assert_num_queries(2):
         assert client.get(published_article.get_absolute_url()).status_code == 200
 
@@ -112,7 +113,7 @@ def test_article_page_query_count(published_article, author, category, client, d
 def test_an_article_alone_in_its_time_asks_nothing_about_related_articles(
     published_article, client, django_assert_num_queries
 ):
-    with django_assert_num_queries(6):  # no ranking to run, but the empty one is stored
+    with django_assert_num_queries(5):  # no ranking to run, but the empty one is stored
         response = client.get(published_article.get_absolute_url())
     assert response.context["related_articles"] == []
 
@@ -198,7 +199,7 @@ def test_every_reader_page_runs_the_same_queries_for_10_or_200_articles(count, a
 # Each page measured with nothing cached; with cards to render, a list also reads
 # their authors and categories and stores the cards (3 more queries).
 QUERY_COUNTS = {
-    "cards to render": [5, 5, 5, 5, 4, 7, 2, 4],
+    "cards to render": [5, 5, 5, 5, 4, 6, 2, 4],
     "cards stored": [2, 2, 2, 2, 1, 2, 2, 4],
 }
 
@@ -282,6 +283,31 @@ def test_long_article_has_a_table_of_contents_and_an_updated_date(author, client
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<nav class="toc" aria-label="目次">' in html and '<a href="#第2節">第2節</a>' in html
     assert "更新）" in html
+
+
+@pytest.mark.parametrize(
+    "first_published_before, shown",
+    [(timedelta(days=30), True), (timedelta(hours=20), False), (timedelta(0), False)],
+)
+def test_a_republished_article_shows_its_first_publication_only_on_another_day(
+    first_published_before, shown, author, client
+):
+    published_at = timezone.now() - timedelta(hours=1)
+    first = published_at - first_published_before
+    article = make_article(
+        title="再公開の記事",
+        authors=[author],
+        published=True,
+        published_at=published_at,
+        first_published_at=first,
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    first_shown = (
+        f'<span class="first-published">（初出 <time datetime="{timezone.localtime(first).isoformat()}">'
+        f"{date_format(timezone.localtime(first), 'Y年n月j日')}</time>）</span>"
+    )
+    assert (first_shown in html) is shown
+    assert ("初出" in html) is shown
 
 
 def test_article_answers_conditional_get(published_article, client):

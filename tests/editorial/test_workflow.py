@@ -1,13 +1,18 @@
+import re
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import workflow
+from editorial import scheduling, workflow
 from editorial.exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
 from editorial.models import Notification, Transition
+from tests.factories import make_article, make_scheduled_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +38,7 @@ def set_stage(article, stage):
     """Put a test article in ``stage`` directly; only fixtures may do this."""
     fields = {"status": stage}
     if stage in (S.PUBLISHED, S.ARCHIVED):
-        fields["published_at"] = timezone.now() - timedelta(days=1)
+        fields["published_at"] = fields["first_published_at"] = timezone.now() - timedelta(days=1)
     if stage == S.SCHEDULED:
         fields["publish_at"] = timezone.now() + timedelta(days=1)
     Article.objects.filter(pk=article.pk).update(**fields)
@@ -184,13 +189,101 @@ def test_publishing_twice_writes_one_audit_row(ready_article):
     assert Transition.objects.filter(article=ready_article, to_status=S.PUBLISHED).count() == 1
 
 
-def test_republishing_an_archived_article_keeps_its_first_publication_date(editor, ready_article):
+def test_a_first_publication_sets_both_dates(editor, ready_article):
+    set_stage(ready_article, S.REVIEW)
+    workflow.approve(ready_article, by=editor)
+    ready_article.refresh_from_db()
+    assert ready_article.first_published_at == ready_article.published_at is not None
+
+
+def test_republishing_an_archived_article_is_a_new_publication_keeping_the_first_date(editor, ready_article):
     set_stage(ready_article, S.ARCHIVED)
     first = ready_article.published_at
     workflow.reopen(ready_article, by=editor)
     workflow.approve(ready_article, by=editor)
     ready_article.refresh_from_db()
-    assert ready_article.published_at == first
+    assert ready_article.published_at > first + timedelta(hours=23)  # now, not a day ago
+    assert ready_article.first_published_at == first
+
+
+def test_republishing_through_the_schedule_goes_live_at_its_new_time(editor, ready_article):
+    set_stage(ready_article, S.ARCHIVED)
+    first = ready_article.published_at
+    workflow.reopen(ready_article, by=editor)
+    workflow.approve(ready_article, by=editor, publish_at=timezone.now() + timedelta(hours=1))
+    Article.objects.filter(pk=ready_article.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
+    assert scheduling.publish_due() == 1
+    ready_article.refresh_from_db()
+    assert ready_article.published_at >= ready_article.publish_at > first
+    assert ready_article.first_published_at == first
+
+
+def test_an_editors_publish_now_of_a_scheduled_republication_is_a_new_publication(editor, ready_article):
+    set_stage(ready_article, S.ARCHIVED)
+    first = ready_article.published_at
+    workflow.reopen(ready_article, by=editor)
+    workflow.approve(ready_article, by=editor, publish_at=timezone.now() + timedelta(days=2))
+    workflow.publish(ready_article, by=editor)
+    ready_article.refresh_from_db()
+    assert ready_article.published_at > first + timedelta(hours=23)
+    assert ready_article.first_published_at == first
+
+
+def test_a_scheduled_first_publication_sets_both_dates_never_before_its_time(author):
+    """The batch's rule: a host clock behind the database's never dates an article before its time."""
+    due_at = timezone.now() - timedelta(seconds=1)
+    article = make_scheduled_articles(1, at=due_at, author=author)[0]
+    with time_machine.travel(due_at - timedelta(hours=1), tick=False):
+        assert scheduling.publish_due() == 1
+    article.refresh_from_db()
+    assert article.published_at == article.first_published_at == due_at
+
+
+def test_an_import_placed_as_published_with_a_future_date_is_scheduled_for_it(ready_article):
+    when = timezone.now() + timedelta(hours=2)
+    workflow.place_imported(ready_article, stage=S.PUBLISHED, published_at=when)
+    ready_article.refresh_from_db()
+    assert (ready_article.status, ready_article.publish_at, ready_article.published_at) == (
+        S.SCHEDULED,
+        when,
+        None,
+    )
+    assert Transition.objects.get(article=ready_article).to_status == S.SCHEDULED
+
+
+def published_on_reader_pages(client):
+    cache.clear()  # each page rendered, not served from the page cache
+    home = [article.title for article in client.get(reverse("articles:home")).context["articles"]]
+    feed = re.findall(
+        r"<item><title>([^<]*)</title>", client.get(reverse("articles:feed_rss")).content.decode()
+    )
+    return home, feed
+
+
+def test_a_republished_article_is_the_newest_on_home_and_in_the_feed_and_links_back(
+    client, editor, ready_article, author
+):
+    older = make_article(
+        title="その前の記事", published=True, published_at=timezone.now() - timedelta(days=10)
+    )
+    set_stage(ready_article, S.ARCHIVED)
+    Article.objects.filter(pk=ready_article.pk).update(
+        published_at=timezone.now() - timedelta(days=5), first_published_at=timezone.now() - timedelta(days=5)
+    )
+    between = make_article(
+        title="その間に出た記事", published=True, published_at=timezone.now() - timedelta(days=2)
+    )
+    workflow.reopen(ready_article, by=editor)
+    workflow.approve(ready_article, by=editor)
+    in_order = ["推論モデルの台頭", "その間に出た記事", "その前の記事"]
+    assert published_on_reader_pages(client) == (in_order, in_order)
+    cache.clear()
+    page = client.get(ready_article.get_absolute_url())
+    assert (page.context["previous_article"].pk, page.context["next_article"]) == (between.pk, None)
+    cache.clear()
+    assert client.get(between.get_absolute_url()).context["next_article"].pk == ready_article.pk
+    cache.clear()
+    assert client.get(older.get_absolute_url()).context["next_article"].pk == between.pk
 
 
 def test_reschedule_keeps_the_stage_and_is_audited(editor, ready_article):

@@ -1,11 +1,14 @@
+import time
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Category
+from editorial import scheduling
 from editorial.models import Segment, Transition
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +102,54 @@ def test_published_false_is_a_draft_and_a_future_date_is_scheduled(tmp_path):
     assert scheduled.status == S.SCHEDULED
     assert scheduled.publish_at > timezone.now()
     assert not Article.objects.published().exists()
+
+
+def test_a_future_date_imported_as_published_is_scheduled_for_that_date_and_the_report_says_so(tmp_path):
+    future = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    post(tmp_path, "future.md", f"title: 予約の記事\ndate: {future.isoformat()}")
+    note = (
+        f"future.md: 注意: 日付（{timezone.localtime(future):%Y-%m-%d %H:%M}）がまだ来ていないため、"
+        "公開ではなく公開予約として取り込みました。その日時に自動で公開されます。"
+    )
+    for dry_run in (["--dry-run"], []):
+        ok, out, _ = run(tmp_path, "--status", "published", "-v", "2", *dry_run)
+        assert ok, out
+        assert note in out and "予約の記事（公開予約）" in out, out
+    article = Article.objects.get()
+    assert (article.status, article.publish_at, article.published_at) == (S.SCHEDULED, future, None)
+    assert not Article.objects.published().exists()
+
+
+def test_a_past_date_imported_as_published_is_published_on_that_date(tmp_path):
+    post(tmp_path, "past.md", "title: 過去の記事\ndate: 2024-05-01 09:30:00 +0900")
+    ok, out, _ = run(tmp_path, "--status", "published")
+    assert ok and "公開予約" not in out, out
+    article = Article.objects.get()
+    assert article.status == S.PUBLISHED
+    assert article.published_at == article.first_published_at == datetime(2024, 5, 1, 0, 30, tzinfo=UTC)
+
+
+def test_a_future_import_goes_live_through_the_sweep_once_its_time_has_come(tmp_path, client, category):
+    live_at = timezone.now().replace(microsecond=0) + timedelta(seconds=2)
+    post(
+        tmp_path,
+        "soon.md",
+        f"title: もうすぐの記事\ndate: {live_at.isoformat()}\ncategories: [{category.name}]",
+    )
+    assert run(tmp_path, "--status", "published")[0]
+    article = Article.objects.get()
+    assert article.status == S.SCHEDULED
+    deadline = time.monotonic() + 10
+    while not scheduling.due_articles().exists():  # by the database's clock
+        assert time.monotonic() < deadline, "never due"
+        time.sleep(0.1)
+    assert scheduling.publish_due() == 1
+    article.refresh_from_db()
+    assert article.status == S.PUBLISHED
+    assert article.published_at == article.first_published_at >= live_at
+    home = client.get(reverse("articles:home")).context
+    assert [a.pk for a in home["articles"]] == [article.pk]
+    assert [(c.pk, newest.pk) for c, newest in home["featured"]] == [(category.pk, article.pk)]
 
 
 def test_cut_off_body_is_continuation_and_status_option_overrides(tmp_path):
