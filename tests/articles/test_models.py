@@ -119,7 +119,7 @@ def test_the_migration_dates_the_first_publication_of_everything_ever_published(
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = [("articles", "0018_previous_next_read_live")], [("articles", "0019_first_published_at")]
+    before, after = [("articles", "0019_previous_next_read_live")], [("articles", "0020_first_published_at")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
