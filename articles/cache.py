@@ -104,7 +104,9 @@ def cached_for_readers(view):
         response.same_for_every_reader = True
         if response.status_code == 200:
             response.shows = sorted({EVERYTHING, *getattr(response, "shows", ())})
-            tag_response(request, response, response.shows, s_maxage=settings.FRONTEND_CACHE_SECONDS)
+            if settings.FRONTEND_CACHE_PURGERS:
+                # A shared cache may keep the page only where the app can make it forget it.
+                tag_response(request, response, response.shows, s_maxage=settings.FRONTEND_CACHE_SECONDS)
             # A page changes whenever anything it shows does (a renamed category, a new
             # neighbour), not only its article: it was last modified when it was built, and it
             # is built again only when one of its keys is stamped. The ETag follows the bytes.

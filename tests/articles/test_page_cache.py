@@ -132,3 +132,18 @@ def test_page_numbers_that_share_a_prefix_are_not_one_stored_page(client, three_
     second = client.get("/", {"page": "00000000002"})
     assert second.context is not None and second.context["page_obj"].number == 2
     assert second.content != first.content
+
+
+def test_shared_caches_are_told_to_keep_pages_only_where_the_app_can_purge_them(
+    client, published_article, settings
+):
+    url = published_article.get_absolute_url()
+    settings.FRONTEND_CACHE_PURGERS = []
+    alone = client.get(url)
+    assert "s-maxage" not in alone.get("Cache-Control", "") and "xkey" not in alone
+    settings.FRONTEND_CACHE_PURGERS = ["varnish"]
+    stamp([article_key(published_article.pk)])  # rendered again, now behind a purgeable cache
+    behind_varnish = client.get(url)
+    assert behind_varnish.context is not None
+    assert "s-maxage=300" in behind_varnish["Cache-Control"]
+    assert f"article-{published_article.pk}" in behind_varnish["xkey"].split()

@@ -59,7 +59,11 @@ def test_a_publish_and_a_rename_reach_readers_through_varnish(
     first = ready("先に出た記事", "first", writer, category)
     publish(first, editor)
     with (
-        running_gunicorn(static_root=static_root, log_path=artifacts / "gunicorn-varnish.log") as port,
+        running_gunicorn(
+            static_root=static_root,
+            log_path=artifacts / "gunicorn-varnish.log",
+            extra_env={"FRONTEND_CACHE_PURGERS": "varnish"},  # lets shared caches keep its pages
+        ) as port,
         running_varnish(tmp_path / "varnish", backend_port=port) as varnish,
     ):
         purging = {"FRONTEND_CACHE_PURGERS": "varnish",
