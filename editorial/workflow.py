@@ -381,14 +381,17 @@ def content_saved(article, *, by):
     return sync_continuation(article)
 
 
-def place_imported(article, *, stage, publish_at=None, published_at=None):
-    """Put an imported article in the stage its source file implies.
+def place_imported(article, *, stage, publish_at=None, published_at=None, report=True):
+    """Put an imported article in the stage its source file implies; return True if it
+    went live or came down.
 
     The system's only move outside the transition table: an import restores
     a state the article already had elsewhere (published on a date, say).
     A post dated in the future by the database clock is scheduled for that
     date instead of published, and goes live through the scheduler like any
-    other. Recorded in the audit trail like any other move.
+    other. Recorded in the audit trail like any other move. ``report=False``
+    leaves telling articles.freshness to the caller (the importer tells it
+    once for the whole import).
     """
     # No savepoint of its own: the importer calls it for every post, inside the post's own.
     with transaction.atomic(savepoint=False):
@@ -408,7 +411,8 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
             locked.first_published_at = locked.first_published_at or locked.published_at
             locked.publish_at = locked.publish_at or locked.published_at
         locked.save(update_fields=WORKFLOW_FIELDS)
-        if Status.PUBLISHED in (source, stage):
+        moved = Status.PUBLISHED in (source, locked.status)
+        if moved and report:
             freshness.went_live_or_came_down([locked.pk])
         if stage == Status.SCHEDULED:
             _after_commit(tasks.arm_if_soon, locked.publish_at)
@@ -421,6 +425,7 @@ def place_imported(article, *, stage, publish_at=None, published_at=None):
                 comment="Jekyll ファイルから取り込み",
             )
     _copy_workflow_fields(locked, article)
+    return moved
 
 
 @dataclass(frozen=True)
