@@ -342,6 +342,11 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 0), "quality": 85}
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Off, reader pages work out everything from the rows instead of reading the stored
+# copies (rendered bodies, cards, furniture, related rankings, listings, newest
+# article per category): for proving the copies right and measuring what they earn
+# (articles.freshness.copies_in_use), or to rule them out when a page looks wrong.
+READER_COPIES = env.bool("READER_COPIES", default=True)
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 # A search statement running longer is cancelled and the reader told so: a phrase of
 # common characters that almost never occurs can take seconds (docs/search.md).

@@ -12,6 +12,8 @@ Every reader page names what it shows in surrogate keys:
                     related articles are chosen by it.
 ``timeline``        which articles are live and in what order: home, the
                     archives, the site's feeds and the sitemap.
+``featured``        which categories home's first page features, with which
+                    article.
 ``archive-<y>-<m>`` one month's archive (and ``archive-<y>`` the year's).
 ``search``          every search result page.
 ``feeds``           every feed (items carry text, names and links alike).
@@ -26,6 +28,7 @@ the importer and the rebuild command only report events here.
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +38,10 @@ from allforces.frontend_cache.purging import purge_after_commit
 from . import cache
 
 TIMELINE = "timeline"
+# Which category home features, and with which article: changed by an article going live
+# or coming down (``timeline`` covers those) and by a live article joining or leaving a
+# category, which is why it has a key of its own.
+FEATURED = "featured"
 SEARCH = "search"
 FEEDS = "feeds"
 EVERYTHING = cache.EVERYTHING
@@ -55,6 +62,21 @@ def archive_keys(moment) -> list[str]:
         return []
     local = timezone.localtime(moment)
     return [f"archive-{local.year}", f"archive-{local.year}-{local.month:02d}"]
+
+
+def copies_in_use() -> bool:
+    """Whether reader pages read the copies stored to speed them up, or work out each
+    from the rows on every request.
+
+    The copies are: each article's rendered body, list card, furniture (authors,
+    categories, tags) and related ranking; the listings that category, tag and
+    author pages are cut from; ``Category.newest_article`` for home's featured
+    list. With ``READER_COPIES`` off none is read or written, so a page shows
+    exactly what its rows say: the property test renders its reference pages so
+    (tests/articles/test_freshness_property.py), and bench/reader_pages.py
+    measures what each copy earns (docs/benchmarks.md).
+    """
+    return settings.READER_COPIES
 
 
 # --- What pages show ------------------------------------------------------------------------
@@ -150,11 +172,6 @@ def neighbourhood(articles) -> set[int]:
     return {*earlier[:RELATED_NEIGHBOURHOOD], *later[:RELATED_NEIGHBOURHOOD], *between}
 
 
-def subjects_of(article_ids) -> set[str]:
-    """The category, tag and author keys of the articles, as their rows are now."""
-    return {subject_key(kind, pk) for kind, ids in subject_ids(article_ids).items() for pk in ids}
-
-
 def subject_ids(article_ids) -> dict[str, set[int]]:
     """{"author": ids, "category": ids, "tag": ids} of the articles, as their rows are now."""
     from django.contrib.contenttypes.models import ContentType
@@ -179,8 +196,9 @@ def subject_ids(article_ids) -> dict[str, set[int]]:
 
 
 def _rank_related_again(article_ids, subjects) -> None:
-    """Drop the stored related ranking (articles.related) of the ``article_ids`` that share a
-    category or tag with what moved: it may now belong among them, or no longer."""
+    """Drop the stored related ranking (articles.related) of the ``article_ids`` (None: of
+    every article) that share a category or tag of ``subjects`` with what moved: it may
+    now belong among them, or no longer."""
     from django.contrib.contenttypes.models import ContentType
     from taggit.models import TaggedItem
 
@@ -195,9 +213,10 @@ def _rank_related_again(article_ids, subjects) -> None:
             content_type=ContentType.objects.get_for_model(Article), tag_id__in=subjects["tag"]
         ).values("object_id")
     )
-    Article.objects.filter(pk__in=list(article_ids), related_at__isnull=False).filter(sharing).update(
-        related_at=None
-    )
+    ranked = Article.objects.filter(related_at__isnull=False)
+    if article_ids is not None:
+        ranked = ranked.filter(pk__in=list(article_ids))
+    ranked.filter(sharing).update(related_at=None)
 
 
 def links_changed(article, kind: str, subject_ids) -> None:
@@ -205,12 +224,42 @@ def links_changed(article, kind: str, subject_ids) -> None:
     name them, and their lists hold it. Nothing a reader sees while it is not live."""
     if article.live_since is None:
         return
-    forget([article_key(article.pk), FEEDS, *(subject_key(kind, pk) for pk in subject_ids)])
+    subject_ids = list(subject_ids)
+    # The articles around it that share the subject rank their related articles again, and
+    # their pages carry the subject's key (shown_by_article_page), so they are forgotten too.
+    _rank_related_again(neighbourhood([article]), {"category": set(), "tag": set(), kind: subject_ids})
+    keys = [article_key(article.pk), FEEDS, *(subject_key(kind, pk) for pk in subject_ids)]
+    forget([*keys, FEATURED] if kind == "category" else keys)
 
 
 def subject_changed(kind: str, pk) -> None:
-    """A category, tag or author was renamed, edited, merged away or deleted."""
+    """A category, tag or author was renamed or edited."""
     forget([subject_key(kind, pk), FEEDS])
+
+
+def subject_to_be_deleted(kind: str, pk) -> None:
+    """A category, tag or author is about to be deleted (or merged away), its links still there.
+
+    A category's links go without a signal of their own, so the stored related
+    rankings that counted it are dropped here; a tag's links report themselves
+    (links_changed) as they go.
+    """
+    _rank_related_again(None, {"category": set(), "tag": set(), kind: {pk}})
+    forget([subject_key(kind, pk), FEEDS])
+
+
+def article_to_be_deleted(article) -> set[str]:
+    """``article`` is about to be deleted: drop the related rankings around it that may have
+    counted it, and return the keys of its subjects and neighbours for article_deleted(),
+    readable only while it is still there."""
+    if article.live_since is None:
+        return set()
+    neighbours = neighbourhood([article]) - {article.pk}
+    subjects = subject_ids([article.pk])
+    _rank_related_again(neighbours, subjects)
+    return {subject_key(kind, pk) for kind, ids in subjects.items() for pk in ids} | set(
+        map(article_key, neighbours)
+    )
 
 
 def article_deleted(article, shown_with: set[str]) -> None:

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, CharField, F, IntegerField, Value
 from taggit.models import Tag, TaggedItem
 
+from .freshness import copies_in_use
 from .models import Article, ArticleAuthor, Author, Category
 
 
@@ -140,6 +141,8 @@ def _furnished(rows) -> Furniture:
 
 def furniture_for_page(article) -> Furniture:
     """``article``'s furniture as stored on it, read and stored first if missing."""
+    if not copies_in_use():
+        return furniture_of(article)
     if article.furniture is not None:
         return Furniture.from_stored(article.furniture)
     furniture = furniture_of(article)

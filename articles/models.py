@@ -282,7 +282,7 @@ class Article(models.Model):
         # Trusted only for the very body it was made from: a body changed by a queryset
         # update (or a row saved before these columns) is rendered afresh instead.
         stored = {"body", "rendered_html", "rendered_toc", "rendered_from"} <= set(field_names)
-        if stored and article.rendered_from == body_digest(article.body):
+        if stored and settings.READER_COPIES and article.rendered_from == body_digest(article.body):
             article._rendered = (article.body, Rendered(article.rendered_html, article.rendered_toc or []))
             article._rendering_stored = True
         return article

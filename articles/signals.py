@@ -82,16 +82,23 @@ def article_author_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Category)
 @receiver(pre_delete, sender=Category)
-def category_changed(sender, instance, **kwargs):
+def category_changed(sender, instance, signal, **kwargs):
     forget_shown(Article.objects.filter(categories=instance))
-    freshness.subject_changed("category", instance.pk)
+    _report_subject(signal, "category", instance.pk)
+
+
+def _report_subject(signal, kind, pk):
+    if signal is pre_delete:
+        freshness.subject_to_be_deleted(kind, pk)
+    else:
+        freshness.subject_changed(kind, pk)
 
 
 @receiver(post_save, sender=Author)
 @receiver(pre_delete, sender=Author)
-def author_changed(sender, instance, **kwargs):
+def author_changed(sender, instance, signal, **kwargs):
     forget_shown(Article.objects.filter(authors=instance))
-    freshness.subject_changed("author", instance.pk)
+    _report_subject(signal, "author", instance.pk)
 
 
 @receiver(post_save, sender=TaggedItem)
@@ -108,26 +115,22 @@ def article_tag_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Tag)
 @receiver(pre_delete, sender=Tag)
-def tag_changed(sender, instance, **kwargs):
+def tag_changed(sender, instance, signal, **kwargs):
     forget_furniture(tagged_with(instance))
-    freshness.subject_changed("tag", instance.pk)
+    _report_subject(signal, "tag", instance.pk)
 
 
 @receiver(pre_delete, sender=Article)
 def article_to_be_deleted(sender, instance, **kwargs):
     # Its links and neighbours can be read only while it is still there.
-    if instance.live_since is not None:
-        neighbours = freshness.neighbourhood([instance]) - {instance.pk}
-        instance._shown_with = freshness.subjects_of([instance.pk]) | set(
-            map(freshness.article_key, neighbours)
-        )
+    instance._shown_with = freshness.article_to_be_deleted(instance)
 
 
 @receiver(post_delete, sender=Article)
 def article_deleted(sender, instance, **kwargs):
     # A category whose newest article this was now points at nothing (SET_NULL).
     refresh_newest_articles(Category.objects.filter(newest_article__isnull=True))
-    if hasattr(instance, "_shown_with"):
+    if getattr(instance, "_shown_with", None):
         freshness.article_deleted(instance, instance._shown_with)
 
 

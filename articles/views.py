@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.db import OperationalError, transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Now
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -123,6 +124,7 @@ class HomeView(ArticleListView):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
             context["featured"] = featured = featured_by_category()
+            self.shows.add(freshness.FEATURED)
             self.shows |= {freshness.subject_key("category", category.pk) for category, _ in featured}
             self.shows |= {freshness.article_key(article.pk) for _, article in featured}
         return context
@@ -130,6 +132,8 @@ class HomeView(ArticleListView):
 
 def featured_by_category():
     """(category, its newest live article) for every category that has one, in one query."""
+    if not freshness.copies_in_use():
+        return newest_by_category()
     categories = (
         Category.objects.select_related("newest_article")
         # The copy only points: the article itself must be live.
@@ -137,6 +141,20 @@ def featured_by_category():
         .only("name", "slug", "position", "newest_article__title", "newest_article__slug")
     )
     return [(category, category.newest_article) for category in categories]
+
+
+def newest_by_category():
+    """featured_by_category() worked out from the articles themselves, not from
+    ``Category.newest_article`` (articles.freshness.copies_in_use)."""
+    newest = (
+        Article.objects.published()
+        .filter(categories=OuterRef("pk"))
+        .order_by("-published_at", "-id")
+        .values("pk")[:1]
+    )
+    categories = list(Category.objects.annotate(newest_id=Subquery(newest)).filter(newest_id__isnull=False))
+    articles = Article.objects.only("title", "slug").in_bulk([category.newest_id for category in categories])
+    return [(category, articles[category.newest_id]) for category in categories]
 
 
 class ArticleDetailView(DetailView):
@@ -149,7 +167,7 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
-        if not article.has_stored_rendering:
+        if not article.has_stored_rendering and freshness.copies_in_use():
             article.store_rendering()
         return article
 
@@ -256,6 +274,8 @@ class CategoryView(_FilteredListView):
     heading_label = "カテゴリー"
 
     def narrow(self, articles):
+        if not freshness.copies_in_use():
+            return pages_cut_from_the_date_index(articles.filter(categories=self.subject))
         return _ListedNewestFirst(
             articles, live_article_ids(CategoryListing.objects, "category", self.subject)
         )
@@ -267,6 +287,8 @@ class AuthorView(_FilteredListView):
     heading_label = "著者"
 
     def narrow(self, articles):
+        if not freshness.copies_in_use():
+            return pages_cut_from_the_date_index(articles.filter(article_authors__author=self.subject))
         return _ListedNewestFirst(articles, live_article_ids(ArticleAuthor.objects, "author", self.subject))
 
 
@@ -276,6 +298,8 @@ class TagView(_FilteredListView):
     heading_label = "タグ"
 
     def narrow(self, articles):
+        if not freshness.copies_in_use():
+            return pages_cut_from_the_date_index(articles.filter(tags=self.subject))
         return _ListedNewestFirst(articles, live_article_ids(TagListing.objects, "tag", self.subject))
 
     def paginate_queryset(self, queryset, page_size):

@@ -51,19 +51,25 @@ def test_the_ranking_is_stored_and_reused_without_ranking_again(client, current,
     assert related_on_page(client, current) == ["二つ共通", "一つ共通"]
     stored = Article.objects.get(pk=current.pk)
     assert stored.related_at is not None and len(stored.related_ids) == 2
-    # A new article sharing both tags, not next to this one in time, is not ranked in
-    # until the stored ranking is renewed.
-    published("後から公開", days_ago=4, tags=["AI", "半導体"])
     cache.clear()
     with django_assert_num_queries(2):  # the article with its furniture, its stored links
         response = client.get(current.get_absolute_url())
     assert [link.title for link in response.context["related_articles"]] == ["二つ共通", "一つ共通"]
+    # An article nearby that comes to share its tags is ranked in at once (articles.freshness),
+    # ties newest first.
+    published("後から公開", days_ago=4, tags=["AI", "半導体"])
+    assert related_on_page(client, current) == ["二つ共通", "後から公開", "一つ共通"]
+
+
+def test_a_stored_ranking_is_worked_out_again_after_a_day(client, current):
+    published("二つ共通", days_ago=3, tags=["AI", "半導体"])
+    assert related_on_page(client, current) == ["二つ共通"]
+    # Changed behind the app's back: no event drops the stored ranking, its age does.
+    Article.objects.filter(title="二つ共通").update(title="書き換え")
+    Article.objects.filter(pk=current.pk).update(related_ids=[])
+    assert related_on_page(client, current) == []
     with time_machine.travel(timezone.now() + KEPT_FOR + timedelta(minutes=1)):
-        assert related_on_page(client, current) == [
-            "二つ共通",
-            "後から公開",
-            "一つ共通",
-        ]  # ties: newest first
+        assert related_on_page(client, current) == ["書き換え"]
 
 
 def test_changing_the_articles_own_tags_ranks_again_at_once(client, current):

@@ -1,0 +1,295 @@
+"""The editorial world the freshness property tests drive (issue 14, item 5).
+
+``EditorialWorld`` is a hypothesis state machine: an editor publishes, schedules,
+edits, archives, re-publishes, deletes, imports, renames, merges and deletes
+categories, tags and authors, and updates rows behind the app's back followed by
+the rebuild command, in any order. After every step each reader page must be the
+page rendered with every cache and stored copy off. How a page is served and how
+the reference is rendered is left to the subclasses: through the app's page cache
+in-process (test_freshness_property.py), or through Varnish and gunicorn
+(frontend_cache/test_freshness_property_through_varnish.py).
+"""
+
+import re
+import tempfile
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from taggit.models import Tag
+
+from articles.models import Article, Author, Category
+from editorial import workflow
+from editorial.revisions import commit_content_change
+from editorial.roles import EDITORS, install_role_groups
+from tests.factories import READY_BODY, make_article, make_author, make_category
+
+PICK = st.integers(0, 50)
+# Small pages, so "the last page of home" is not the first.
+ARTICLES_PER_PAGE = 2
+
+
+def after_commit():
+    """Run what the step's transaction queued for after its commit (stamps, purges, copies)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def comparable(body: bytes) -> str:
+    """``body`` as text, but for the build date of a feed without items, which Django
+    gives as the moment of rendering (a feed's date is otherwise its newest item's)."""
+    text = body.decode()
+    if text.startswith("<?xml") and "<item>" not in text and "<entry>" not in text:
+        text = re.sub(r"<(lastBuildDate|updated)>[^<]*</\1>", "", text)
+    return text
+
+
+def jekyll_post(folder: Path, number: int, *, days_ahead: int) -> Path:
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    post = folder / "_posts" / f"{day:%Y-%m-%d}-imported-{number}.md"
+    post.parent.mkdir(parents=True, exist_ok=True)
+    post.write_text(
+        "---\n"
+        f"title: 取り込んだ記事{number}\n"
+        "author: 著者0\n"
+        "categories: [分類0]\n"
+        "tags: [タグ0, 取り込み]\n"
+        "---\n\n"
+        f"{READY_BODY}\n",
+        encoding="utf-8",
+    )
+    return post
+
+
+class EditorialWorld(RuleBasedStateMachine):
+    """Articles in two categories by two authors, and an editor acting on them."""
+
+    def __init__(self):
+        super().__init__()
+        self.counter = 0
+
+    # --- Left to subclasses ------------------------------------------------------------------
+
+    def served(self, path) -> tuple[int, bytes]:
+        """(status, body) of ``path`` as a reader gets it, caches and copies in use."""
+        raise NotImplementedError
+
+    def fresh(self, path) -> tuple[int, bytes]:
+        """(status, body) of ``path`` rendered with every cache and copy off."""
+        raise NotImplementedError
+
+    def settle(self) -> None:
+        """Wait for what a step set going after its commit (the purge worker)."""
+
+    # --- The world -----------------------------------------------------------------------------
+
+    def populate(self):
+        install_role_groups(Group, Permission)
+        self.editor, _ = get_user_model().objects.get_or_create(username="prop-editor", is_staff=True)
+        self.editor.groups.add(Group.objects.get(name=EDITORS))
+        for n in range(2):
+            make_category(name=f"分類{n}", slug=f"prop-c{n}")
+            make_author(name=f"著者{n}", slug=f"prop-a{n}")
+        for _ in range(3):
+            self._new_article()
+            self._go_live(self._articles()[-1])
+
+    def _new_article(self, *, category=0, author=0):
+        self.counter += 1
+        categories, authors = self._categories(), list(Author.objects.order_by("pk"))
+        return make_article(
+            title=f"記事{self.counter}", slug=f"prop-{self.counter}", body=READY_BODY, excerpt="要約。",
+            authors=[authors[author % len(authors)]],
+            categories=[categories[category % len(categories)]] if categories else [],
+            tags=[f"タグ{category}"],
+        )  # fmt: skip
+
+    def _go_live(self, article, publish_at=None):
+        with after_commit():
+            workflow.submit(article, by=self.editor)
+            workflow.approve(article, by=self.editor, publish_at=publish_at)
+
+    def _articles(self, **filters):
+        return list(Article.objects.filter(**filters).order_by("pk"))
+
+    def _live(self):
+        return self._articles(status=Article.Status.PUBLISHED)
+
+    def _categories(self):
+        return list(Category.objects.order_by("pk"))
+
+    def _tags(self):
+        return list(Tag.objects.order_by("pk"))
+
+    # --- Articles ------------------------------------------------------------------------------
+
+    @rule(category=st.integers(0, 1), author=st.integers(0, 1))
+    def publish_a_new_article(self, category, author):
+        self._go_live(self._new_article(category=category, author=author))
+
+    @rule(category=st.integers(0, 1))
+    def schedule_a_new_article(self, category):
+        self._go_live(self._new_article(category=category), publish_at=timezone.now() + timedelta(hours=1))
+
+    @rule(pick=PICK)
+    def let_a_scheduled_article_go_live(self, pick):
+        scheduled = self._articles(status=Article.Status.SCHEDULED)
+        if scheduled:
+            article = scheduled[pick % len(scheduled)]
+            # Its time comes (the database's clock decides), and the scheduler's sweep publishes it.
+            Article.objects.filter(pk=article.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
+            with after_commit():
+                assert workflow.publish_due_articles([article.pk]) == 1
+
+    @rule(pick=PICK, words=st.sampled_from(["直した題", "別の題", "新しい題"]))
+    def retitle_a_live_article(self, pick, words):
+        live = self._live()
+        if live:
+            article = live[pick % len(live)]
+            article.title = f"{words}{pick}"
+            with after_commit():
+                article.save()
+                commit_content_change(article, by=self.editor)
+
+    @rule(pick=PICK)
+    def archive_a_live_article(self, pick):
+        live = self._live()
+        if len(live) > 1:
+            with after_commit():
+                workflow.archive(live[pick % len(live)], by=self.editor)
+
+    @rule(pick=PICK)
+    def republish_an_archived_article(self, pick):
+        archived = self._articles(status=Article.Status.ARCHIVED)
+        if archived:
+            article = archived[pick % len(archived)]
+            with after_commit():
+                workflow.reopen(article, by=self.editor)
+                workflow.approve(article, by=self.editor)
+
+    @rule(pick=PICK)
+    def delete_an_article(self, pick):
+        articles = self._articles()
+        if len(articles) > 2:
+            with after_commit():
+                articles[pick % len(articles)].delete()
+
+    @rule(pick=PICK, category=st.integers(0, 1))
+    def move_a_live_article_to_another_category(self, pick, category):
+        live, categories = self._live(), self._categories()
+        if live and categories:
+            with after_commit():
+                live[pick % len(live)].categories.set([categories[category % len(categories)]])
+
+    @rule(days_ahead=st.sampled_from([-3, 0, 2]))
+    def import_a_jekyll_post(self, days_ahead):
+        """A post dated in the past or today comes in live, one dated ahead comes in scheduled."""
+        self.counter += 1
+        with tempfile.TemporaryDirectory() as folder, after_commit():
+            jekyll_post(Path(folder), self.counter, days_ahead=days_ahead)
+            call_command(
+                "import_jekyll", folder, "--status", "published", stdout=StringIO(), stderr=StringIO()
+            )
+
+    # --- Categories, tags and authors ---------------------------------------------------------
+
+    @rule(pick=PICK, name=st.sampled_from(["市場", "技術", "投資"]))
+    def rename_a_category(self, pick, name):
+        categories = self._categories()
+        if categories:
+            category = categories[pick % len(categories)]
+            category.name = f"{name}{category.pk}"
+            with after_commit():
+                category.save()
+
+    @rule(pick=PICK)
+    def delete_a_category(self, pick):
+        categories = self._categories()
+        if len(categories) > 1:
+            with after_commit():
+                categories[pick % len(categories)].delete()
+
+    @rule(pick=PICK, name=st.sampled_from(["編集部", "記者", "解説者"]))
+    def rename_an_author(self, pick, name):
+        authors = list(Author.objects.order_by("pk"))
+        author = authors[pick % len(authors)]
+        author.name = f"{name}{author.pk}"
+        with after_commit():
+            author.save()
+
+    @rule(pick=PICK, name=st.sampled_from(["半導体", "決算"]))
+    def rename_a_tag(self, pick, name):
+        tags = self._tags()
+        if tags:
+            tag = tags[pick % len(tags)]
+            tag.name = f"{name}{tag.pk}"
+            with after_commit():
+                tag.save()
+
+    @rule(pick=PICK, into=PICK)
+    def merge_two_tags(self, pick, into):
+        """As taggit's admin merge does: every article of the one gets the other, then the one goes."""
+        tags = self._tags()
+        if len(tags) > 1:
+            merged = tags[pick % len(tags)]
+            kept = [tag for tag in tags if tag != merged][into % (len(tags) - 1)]
+            with after_commit():
+                for article in Article.objects.filter(tags=merged):
+                    article.tags.add(kept)
+                merged.delete()
+
+    @rule(pick=PICK)
+    def delete_a_tag(self, pick):
+        tags = self._tags()
+        if tags:
+            with after_commit():
+                tags[pick % len(tags)].delete()
+
+    @rule(suffix=st.sampled_from(["（改名）", "・編集"]))
+    def rename_authors_behind_the_apps_back_then_rebuild(self, suffix):
+        """A queryset update sends no signal; the rebuild command is how an operator catches up."""
+        with after_commit():
+            Author.objects.update(name=f"著者{suffix}")
+            call_command("rebuild_reader_copies", stdout=StringIO())
+
+    # --- The invariant ----------------------------------------------------------------------------
+
+    def pages(self):
+        home = reverse("articles:home")
+        pages = [home, f"{home}?page={max(1, -(-len(self._live()) // ARTICLES_PER_PAGE))}"]
+        pages += [
+            reverse("articles:feed_rss"),
+            reverse("articles:feed_atom"),
+            "/search/?q=記事",
+            "/sitemap.xml",
+        ]
+        pages += [
+            subject.get_absolute_url() for subject in [*self._categories(), *Author.objects.order_by("pk")]
+        ]
+        pages += [reverse("articles:tag", kwargs={"slug": tag.slug}) for tag in self._tags()]
+        pages += [reverse("articles:category_rss", kwargs={"slug": c.slug}) for c in self._categories()]
+        pages += [reverse("articles:tag_atom", kwargs={"slug": tag.slug}) for tag in self._tags()]
+        pages += [article.get_absolute_url() for article in self._live()]
+        now = timezone.localtime(timezone.now() - timedelta(seconds=1))
+        pages.append(reverse("articles:archive_year", kwargs={"year": now.year}))
+        pages.append(reverse("articles:archive_month", kwargs={"year": now.year, "month": now.month}))
+        return pages
+
+    @invariant()
+    def every_page_is_the_page_rendered_with_caches_and_copies_off(self):
+        if not hasattr(self, "editor"):
+            return
+        self.settle()
+        for path in self.pages():
+            served_status, served = self.served(path)
+            fresh_status, fresh = self.fresh(path)
+            assert served_status == fresh_status, path
+            if fresh_status == 200:
+                assert comparable(served) == comparable(fresh), path
