@@ -11,15 +11,18 @@ and a page rendered from data older than an event can never outlive it: its
 number is older than the stamp, since the event stamps after its commit.
 
 On Redis, stamping is one Lua script (the clock and every key move together,
-so stamps only ever grow); on other caches (the quick start's files) it is
-two calls, good enough for one process.
+so stamps only ever grow), and so is finding a page: the clock, the page's
+number and keys, their stamps and the page itself come back in one round
+trip, as cheap as the single read of the global version this replaced. On
+other caches (the quick start's files) each is two or three calls, good
+enough for one process.
 """
 
 import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, set_response_etag
@@ -41,6 +44,10 @@ PAGE_TIMEOUT = 300
 STAMP_TIMEOUT = 2 * PAGE_TIMEOUT
 # Every page carries this key, so forgetting it forgets every page.
 EVERYTHING = "all"
+# The form a page is stored in (see ReaderPageCacheMiddleware), part of its cache key: a
+# release that changes the form must change this, so that while old and new releases run
+# side by side (a rolling deploy) neither reads what the other stored.
+PAGE_FORM = 2
 
 _STAMP_SCRIPT = """
 local now = redis.call('INCR', KEYS[1])
@@ -49,6 +56,14 @@ for i = 2, #ARGV do
 end
 return now
 """
+
+
+def _redis():
+    """The default cache if it is Redis, where scripts do in one round trip what takes
+    several elsewhere; else None. (``django.core.cache.cache`` is a proxy, which
+    isinstance() does not see through.)"""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    return backend if isinstance(backend, RedisCache) else None
 
 
 def clock() -> int:
@@ -61,15 +76,15 @@ def stamp(keys) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
-    if isinstance(cache, RedisCache):
+    if (redis := _redis()) is not None:
         try:
-            client = cache._cache.get_client(CLOCK_KEY, write=True)
+            client = redis._cache.get_client(CLOCK_KEY, write=True)
             client.eval(
                 _STAMP_SCRIPT,
                 2,
-                cache.make_and_validate_key(CLOCK_KEY),
+                redis.make_and_validate_key(CLOCK_KEY),
                 STAMP_TIMEOUT,
-                cache.make_and_validate_key(STAMP_PREFIX),
+                redis.make_and_validate_key(STAMP_PREFIX),
                 *keys,
             )
         except UNREACHABLE:
@@ -89,6 +104,71 @@ def newest_stamp(keys) -> int:
     """The newest stamp among ``keys`` (0 when none was ever stamped)."""
     stamps = cache.get_many([STAMP_PREFIX + key for key in keys])
     return max(stamps.values(), default=0)
+
+
+# A stored page is two entries: "<number> <key> <key> …" under the page's key plus SHOWN
+# (a plain string, which the script can read), and the page itself.
+SHOWN = ":shows"
+_FIND_SCRIPT = """
+local clock = tonumber(redis.call('GET', KEYS[1]) or '0')
+local shown = redis.call('GET', KEYS[2])
+if not shown then return {clock, false} end
+local built, stamps = nil, {}
+for word in string.gmatch(shown, '%S+') do
+    if built == nil then built = tonumber(word) or -1 else stamps[#stamps + 1] = ARGV[1] .. word end
+end
+if built == nil or built < 0 then return {clock, false} end
+for first = 1, #stamps, 200 do
+    local values = redis.call('MGET', unpack(stamps, first, math.min(first + 199, #stamps)))
+    for _, value in ipairs(values) do
+        if value and tonumber(value) > built then return {clock, false} end
+    end
+end
+return {clock, redis.call('GET', KEYS[3])}
+"""
+
+
+def find_page(key):
+    """(the clock's number now, the page stored under ``key`` if none of its keys was
+    stamped since it was rendered, else None)."""
+    if (redis := _redis()) is not None:
+        try:
+            clock_now, page = redis._cache.get_client(key).eval(
+                _FIND_SCRIPT,
+                3,
+                redis.make_and_validate_key(CLOCK_KEY),
+                redis.make_and_validate_key(key + SHOWN),
+                redis.make_and_validate_key(key),
+                redis.make_and_validate_key(STAMP_PREFIX),
+            )
+        except UNREACHABLE:
+            return 0, None  # served from the database while Redis is away
+        return clock_now, (None if page is None else redis._cache._serializer.loads(page))
+    found = cache.get_many([CLOCK_KEY, key + SHOWN, key])
+    clock_now, shown, page = found.get(CLOCK_KEY) or 0, found.get(key + SHOWN), found.get(key)
+    if shown is None or page is None:
+        return clock_now, None
+    built, *keys = shown.split()
+    return clock_now, (page if newest_stamp(keys) <= int(built) else None)
+
+
+def store_page(key, *, built, shows, page) -> None:
+    """Keep ``page`` under ``key`` with ``shows``, its keys, and ``built``, the clock's number
+    read before it was rendered."""
+    shown = " ".join([str(built), *shows])
+    if (redis := _redis()) is not None:
+        try:
+            # One transaction, so a reader never finds the keys of one page with another page.
+            with redis._cache.get_client(key, write=True).pipeline(transaction=True) as both:
+                both.set(redis.make_and_validate_key(key + SHOWN), shown, ex=PAGE_TIMEOUT)
+                both.set(
+                    redis.make_and_validate_key(key), redis._cache._serializer.dumps(page), ex=PAGE_TIMEOUT
+                )
+                both.execute()
+        except UNREACHABLE:
+            pass
+        return
+    cache.set_many({key + SHOWN: shown, key: page}, PAGE_TIMEOUT)
 
 
 def cached_for_readers(view):
@@ -132,8 +212,8 @@ class ReaderPageCacheMiddleware:
 
     A stored page carries its keys and the clock's number from before it was
     rendered; it is served only while no key has a newer stamp (see above).
-    The clock and the page come back from the cache in one call, the stamps of
-    its keys in a second. Only the path and the page and search parameters
+    On Redis the clock, the page and the stamps of its keys come back in one
+    call (find_page). Only the path and the page and search parameters
     count (``page_key``), so arbitrary query strings cannot fill the cache. The
     host is validated before anything is served. Conditional GET is answered
     from the page's own Last-Modified, so a stored page costs no SQL at all.
@@ -149,10 +229,8 @@ class ReaderPageCacheMiddleware:
         # ALLOWED_HOSTS refuses (DisallowedHost becomes the 400 page).
         request.get_host()
         key = page_key(request)
-        found = cache.get_many([CLOCK_KEY, key])
-        started_at = found.get(CLOCK_KEY) or 0
-        stored = found.get(key)
-        if stored is not None and newest_stamp(stored[1]) <= stored[0]:
+        started_at, stored = find_page(key)
+        if stored is not None:
             return answer_conditionally(request, _rebuild(stored))
         # The clock was read before rendering: an event committed meanwhile stamps its keys
         # with a newer number, so this page is not served past it.
@@ -163,10 +241,11 @@ class ReaderPageCacheMiddleware:
             and not response.cookies
             and not response.streaming
         ):
-            cache.set(
+            store_page(
                 key,
-                (started_at, response.shows, response.status_code, list(response.items()), response.content),
-                PAGE_TIMEOUT,
+                built=started_at,
+                shows=response.shows,
+                page=(response.status_code, list(response.items()), response.content),
             )
         return response
 
@@ -179,13 +258,13 @@ def page_key(request) -> str:
     """
     page = requested_page(request.GET.get("page", ""))
     wanted = "\n".join((request.path, str(page), request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]))
-    return f"page:{hashlib.sha256(wanted.encode()).hexdigest()}"
+    return f"page:{PAGE_FORM}:{hashlib.sha256(wanted.encode()).hexdigest()}"
 
 
 def _rebuild(stored):
     # Only the bytes and headers are stored: unpickling a whole response object
     # (with its template response machinery) cost more than the page itself.
-    _, _, status, headers, content = stored
+    status, headers, content = stored
     return HttpResponse(content, status=status, headers=dict(headers))
 
 

@@ -2,6 +2,9 @@
 
     .venv/bin/python -m bench.reader_pages              # seeds once (bench/seed_pages.py), then measures
     BENCH_SECONDS=5 .venv/bin/python -m bench.reader_pages
+    # Before and after in one run: an older checkout, on a copy of the database
+    # migrated back to that checkout's schema (docs/benchmarks.md says how).
+    BENCH_BEFORE=/work/wt-before BENCH_BEFORE_DB=allforces_bench_before .venv/bin/python -m bench.reader_pages
 
 Gunicorn runs 2 sync workers with persistent database connections
 (CONN_MAX_AGE), DEBUG off, hashed static files from a collectstatic into a
@@ -14,7 +17,14 @@ a request. Every page is measured twice in the same run:
 - after a publish (``BENCH_PAGE_CACHE=after-publish``): Redis, but a stored page
   is never found, so each request renders its page as the first one after a
   publish does, with the cards of the articles already shown still cached;
-- cached: the Redis page cache, warmed first.
+- cached: the Redis page cache, warmed first;
+- uncached, copies off (``READER_COPIES=0``, this checkout only): as uncached,
+  but no stored copy is read either (rendered bodies, cards, furniture, related
+  rankings, listings, newest article per category), so the gap between the two
+  is what the copies earn (articles.freshness.copies_in_use).
+
+With BENCH_BEFORE, each variant is measured for the older checkout and then
+for this one, one after the other, on their own databases of the same rows.
 
 Beside them in each variant, the floors (bench/floor_views.py): a fixed
 22 KB page without the database, and one row by primary key through a small
@@ -32,6 +42,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -64,14 +75,38 @@ def pages():
     ]
 
 
-VARIANTS = {"uncached": "0", "after a publish": "after-publish", "cached": "1"}
+# variant: (BENCH_PAGE_CACHE, more settings)
+VARIANTS = {
+    "uncached": ("0", {}),
+    "uncached, copies off": ("0", {"READER_COPIES": "0"}),
+    "after a publish": ("after-publish", {}),
+    "cached": ("1", {}),
+}
+ONLY_THIS_CHECKOUT = {"uncached, copies off"}
 
 
-def server_env(*, variant, static_root):
+@dataclass(frozen=True)
+class Checkout:
+    name: str
+    root: Path
+    database_url: str
+
+
+def checkouts() -> list[Checkout]:
+    """The older checkout to compare with (BENCH_BEFORE), if any, then this one."""
+    this = Checkout("after" if os.environ.get("BENCH_BEFORE") else "this", ROOT, seed_pages.DATABASE_URL)
+    if not os.environ.get("BENCH_BEFORE"):
+        return [this]
+    database = seed_pages.DATABASE_URL.rsplit("/", 1)[0] + "/" + os.environ["BENCH_BEFORE_DB"]
+    return [Checkout("before", Path(os.environ["BENCH_BEFORE"]).resolve(), database), this]
+
+
+def server_env(*, variant, static_root, database_url=None):
+    cache, more = VARIANTS[variant]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": seed_pages.DATABASE_URL,
+        "DATABASE_URL": database_url or seed_pages.DATABASE_URL,
         "CONN_MAX_AGE": "600",
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1, as behind a TLS proxy
@@ -79,8 +114,9 @@ def server_env(*, variant, static_root):
         "STATIC_ROOT": static_root,
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": "bench-pages",
-        "BENCH_PAGE_CACHE": VARIANTS[variant],
+        "BENCH_PAGE_CACHE": cache,
         "LOG_LEVEL": "WARNING",
+        **more,
     }
     return env
 
@@ -92,7 +128,7 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(env):
+def gunicorn(env, root=ROOT):
     port = free_port()
     process = subprocess.Popen(
         [
@@ -100,13 +136,13 @@ def gunicorn(env):
             "-m",
             "gunicorn",
             "allforces.wsgi",
-            f"--config={ROOT / 'bench' / 'gunicorn_conf.py'}",
+            f"--config={root / 'bench' / 'gunicorn_conf.py'}",
             f"--workers={WORKERS}",
             "--worker-class=sync",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         start_new_session=True,
     )
@@ -201,24 +237,51 @@ def query_counts(paths):
     return counts
 
 
-def measure(*, variant, static_root):
+def counts_in(checkout, paths, static_root):
+    """query_counts() run by ``checkout``'s own code, in a process of its own."""
+    script = (
+        "import json, sys; from bench import seed_pages; seed_pages.django_setup(); "
+        "from bench.reader_pages import query_counts; print(json.dumps(query_counts(sys.argv[1:])))"
+    )
+    env = {
+        **server_env(variant="uncached", static_root=static_root, database_url=checkout.database_url),
+        # seed_pages.django_setup() points DATABASE_URL at this database.
+        "BENCH_PAGES_DB": checkout.database_url.rsplit("/", 1)[1],
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script, *paths], cwd=checkout.root, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr[-2000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def copies_off_counts(paths):
+    from django.test import override_settings
+
+    with override_settings(READER_COPIES=False):
+        return {path: counts["uncached"] for path, counts in query_counts(paths).items()}
+
+
+def measure(*, variant, static_root, checkout):
     results = {}
-    with gunicorn(server_env(variant=variant, static_root=static_root)) as base:
+    env = server_env(variant=variant, static_root=static_root, database_url=checkout.database_url)
+    with gunicorn(env, checkout.root) as base:
         if variant == "after a publish":  # the cards of every list shown before the publish
             for _, path in pages():
                 warm(base, path)
         for label, path in pages():
             warm(base, path)
             results[label] = wrk(base + path)
-            print(f"  {variant} {label}: {results[label]}", flush=True)
+            print(f"  {checkout.name} {variant} {label}: {results[label]}", flush=True)
     return results
 
 
-def table(results, counts, variant):
+def table(results, counts, variant, name):
     fixed = results["floor: fixed 22 KB page"]["rps"]
     row = results["floor: one row + template"]["rps"]
     lines = [
-        f"### {variant}",
+        f"### {variant}: {name}",
         "",
         "| page | req/s | p50 | p99 | × fixed floor | × DB floor | SQL queries |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -228,25 +291,61 @@ def table(results, counts, variant):
         lines.append(
             f"| {label} | {result['rps']:.0f} | {result['p50_ms']:.1f} ms | {result['p99_ms']:.1f} ms"
             f" | {result['rps'] / fixed:.2f} | {result['rps'] / row:.2f}"
-            f" | {counts[path][variant]} |"
+            f" | {counts[path].get(variant, '')} |"
         )
     return "\n".join(lines)
 
 
+def comparison(first, second, heading, names):
+    """Two sets of results side by side: req/s each, and the second's as a ratio of the first's."""
+    lines = [
+        f"### {heading}",
+        "",
+        f"| page | {names[0]} req/s | {names[1]} req/s | {names[1]} ÷ {names[0]} |"
+        f" {names[0]} p50 | {names[1]} p50 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, _ in pages():
+        a, b = first[label], second[label]
+        lines.append(
+            f"| {label} | {a['rps']:.0f} | {b['rps']:.0f} | {b['rps'] / a['rps']:.2f}"
+            f" | {a['p50_ms']:.1f} ms | {b['p50_ms']:.1f} ms |"
+        )
+    return "\n".join(lines)
+
+
+def collect_static(checkout, static_root):
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
+        cwd=checkout.root,
+        env=server_env(variant="uncached", static_root=static_root, database_url=checkout.database_url),
+        check=True,
+    )
+
+
 def main():
-    with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
+    codes = checkouts()
+    paths = [path for _, path in pages()]
+    with tempfile.TemporaryDirectory(prefix="bench-static-") as static_parent:
+        statics = {code.name: str(Path(static_parent) / code.name) for code in codes}
         # The settings this process uses for seeding and counting queries: the uncached server's.
-        os.environ.update(server_env(variant="uncached", static_root=static_root))
+        os.environ.update(server_env(variant="uncached", static_root=statics[codes[-1].name]))
         seed_pages.django_setup()
         seed_pages.ensure_seeded()
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
-            cwd=ROOT,
-            env=server_env(variant="uncached", static_root=static_root),
-            check=True,
-        )
-        counts = query_counts([path for _, path in pages()])
-        results = {variant: measure(variant=variant, static_root=static_root) for variant in VARIANTS}
+        for code in codes:
+            collect_static(code, statics[code.name])
+        counts = {code.name: counts_in(code, paths, statics[code.name]) for code in codes[:-1]}
+        counts[codes[-1].name] = query_counts(paths)
+        for path, count in copies_off_counts(paths).items():
+            counts[codes[-1].name][path]["uncached, copies off"] = count
+        results = {code.name: {} for code in codes}
+        for variant in VARIANTS:
+            for code in codes:
+                if variant in ONLY_THIS_CHECKOUT and code is not codes[-1]:
+                    continue
+                results[code.name][variant] = measure(
+                    variant=variant, static_root=statics[code.name], checkout=code
+                )
     cpu = next(
         line.split(":", 1)[1].strip()
         for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -256,15 +355,34 @@ def main():
     print(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores ({cpu}), "
         f"{seed_pages.COUNT:,} articles, wrk -t1 -c{WORKERS} -d{SECONDS}s per page, "
-        f"gunicorn {WORKERS} sync workers"
+        f"gunicorn {WORKERS} sync workers, checkouts: "
+        + ", ".join(f"{code.name} {code.root}" for code in codes)
     )
     print()
-    for variant, measured in results.items():
-        print(table(measured, counts, variant))
-        print()
+    this = codes[-1].name
+    if len(codes) > 1:
+        for variant in VARIANTS:
+            if variant not in ONLY_THIS_CHECKOUT:
+                print(
+                    comparison(results["before"][variant], results[this][variant], variant, ["before", this])
+                )
+                print()
+    print(
+        comparison(
+            results[this]["uncached, copies off"],
+            results[this]["uncached"],
+            "what the stored copies earn (uncached)",
+            ["copies off", "copies on"],
+        )
+    )
+    print()
+    for code in codes:
+        for variant, measured in results[code.name].items():
+            print(table(measured, counts[code.name], variant, code.name))
+            print()
     out = ROOT / "var" / "bench-reader-pages.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({**results, "queries": counts}, indent=2))
+    out.write_text(json.dumps({"results": results, "queries": counts}, indent=2))
 
 
 if __name__ == "__main__":

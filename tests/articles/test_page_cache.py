@@ -147,3 +147,19 @@ def test_shared_caches_are_told_to_keep_pages_only_where_the_app_can_purge_them(
     assert behind_varnish.context is not None
     assert "s-maxage=300" in behind_varnish["Cache-Control"]
     assert f"article-{published_article.pk}" in behind_varnish["xkey"].split()
+
+
+def test_a_page_stored_in_another_releases_form_is_never_read(client, published_article, rf):
+    """A rolling deploy runs two releases against one Redis: what one stored, the other
+    must not try to read (the stored form changed in issue 14, and a reader got a 500)."""
+    from django.core.cache import cache
+
+    from articles.cache import PAGE_FORM, page_key
+
+    key = page_key(rf.get(published_article.get_absolute_url()))
+    assert key.startswith(f"page:{PAGE_FORM}:")
+    # The release before stored (version, status, headers, content) under "page:<digest>".
+    cache.set(key.replace(f"page:{PAGE_FORM}:", "page:"), (7, 200, [], b"old"))
+    cache.set(key.replace(f"page:{PAGE_FORM}:", f"page:{PAGE_FORM - 1}:"), (7, 200, [], b"old"))
+    page = client.get(published_article.get_absolute_url())
+    assert page.status_code == 200 and page.context is not None  # rendered, not read
