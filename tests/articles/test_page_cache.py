@@ -163,3 +163,20 @@ def test_a_page_stored_in_another_releases_form_is_never_read(client, published_
     cache.set(key.replace(f"page:{PAGE_FORM}:", f"page:{PAGE_FORM - 1}:"), (7, 200, [], b"old"))
     page = client.get(published_article.get_absolute_url())
     assert page.status_code == 200 and page.context is not None  # rendered, not read
+
+
+def test_on_redis_a_stored_page_costs_one_round_trip(client, published_article, monkeypatch):
+    import redis
+
+    client.get(published_article.get_absolute_url())
+    commands = []
+    send = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        commands.append(args[0])
+        return send(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    stored = client.get(published_article.get_absolute_url())
+    assert stored.status_code == 200 and stored.context is None
+    assert commands == ["EVAL"]  # the clock, the page's keys and their stamps, and the page
