@@ -347,6 +347,8 @@ TAGGIT_CASE_INSENSITIVE = True
 # article per category): for proving the copies right and measuring what they earn
 # (articles.freshness.copies_in_use), or to rule them out when a page looks wrong.
 READER_COPIES = env.bool("READER_COPIES", default=True)
+# Or only some of them, by name: rendering, cards, furniture, related, listings, newest.
+READER_COPIES_OFF = env.list("READER_COPIES_OFF", default=[])
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
 # A search statement running longer is cancelled and the reader told so: a phrase of
 # common characters that almost never occurs can take seconds (docs/search.md).

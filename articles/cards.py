@@ -20,7 +20,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
-from .freshness import copies_in_use, subject_key
+from .freshness import CARDS, copies_in_use, subject_key
 from .models import Article, ArticleAuthor
 
 CARD_TEMPLATE = "articles/_article_card.html"
@@ -51,7 +51,7 @@ def card_digest(article) -> str:
 def rendered_cards(articles):
     """The HTML of each article's card, rendered and stored where the stored one is missing or stale."""
     articles = list(articles)
-    if not copies_in_use():
+    if not copies_in_use(CARDS):
         _render(articles)
         return [mark_safe(article.card_html) for article in articles]
     digests = [card_digest(article) for article in articles]

@@ -64,19 +64,27 @@ def archive_keys(moment) -> list[str]:
     return [f"archive-{local.year}", f"archive-{local.year}-{local.month:02d}"]
 
 
-def copies_in_use() -> bool:
-    """Whether reader pages read the copies stored to speed them up, or work out each
-    from the rows on every request.
+# The copies stored to speed reader pages up, by the names READER_COPIES_OFF takes.
+RENDERING = "rendering"  # each article's sanitised body (Article.rendered_html)
+CARDS = "cards"  # each article's list card (articles.cards)
+FURNITURE = "furniture"  # each article page's authors, categories and tags (articles.furniture)
+RELATED = "related"  # each article page's related ranking (articles.related)
+LISTINGS = "listings"  # the category, tag and author lists' own indexes (CategoryListing …)
+NEWEST = "newest"  # Category.newest_article, for home's featured list
+COPIES = (RENDERING, CARDS, FURNITURE, RELATED, LISTINGS, NEWEST)
 
-    The copies are: each article's rendered body, list card, furniture (authors,
-    categories, tags) and related ranking; the listings that category, tag and
-    author pages are cut from; ``Category.newest_article`` for home's featured
-    list. With ``READER_COPIES`` off none is read or written, so a page shows
-    exactly what its rows say: the property test renders its reference pages so
-    (tests/articles/test_freshness_property.py), and bench/reader_pages.py
-    measures what each copy earns (docs/benchmarks.md).
+
+def copies_in_use(copy: str) -> bool:
+    """Whether reader pages read ``copy`` (one of COPIES), or work out what it holds from
+    the rows on every request.
+
+    ``READER_COPIES`` off turns every copy off, ``READER_COPIES_OFF`` the ones it
+    names. A copy turned off is neither read nor written, so a page shows exactly
+    what its rows say: the property tests render their reference pages so
+    (tests/articles/freshness_machine.py), and bench/reader_pages.py measures
+    what each copy earns (docs/benchmarks.md).
     """
-    return settings.READER_COPIES
+    return settings.READER_COPIES and copy not in settings.READER_COPIES_OFF
 
 
 # --- What pages show ------------------------------------------------------------------------

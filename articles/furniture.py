@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, CharField, F, IntegerField, Value
 from taggit.models import Tag, TaggedItem
 
-from .freshness import copies_in_use
+from .freshness import FURNITURE, copies_in_use
 from .models import Article, ArticleAuthor, Author, Category
 
 
@@ -141,7 +141,7 @@ def _furnished(rows) -> Furniture:
 
 def furniture_for_page(article) -> Furniture:
     """``article``'s furniture as stored on it, read and stored first if missing."""
-    if not copies_in_use():
+    if not copies_in_use(FURNITURE):
         return furniture_of(article)
     if article.furniture is not None:
         return Furniture.from_stored(article.furniture)

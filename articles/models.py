@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from . import search
+from .freshness import RENDERING, copies_in_use
 from .images import CoverField, cover_upload_to, validate_cover
 from .markdown import Rendered, render, renderer_fingerprint
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
@@ -282,7 +283,7 @@ class Article(models.Model):
         # Trusted only for the very body it was made from: a body changed by a queryset
         # update (or a row saved before these columns) is rendered afresh instead.
         stored = {"body", "rendered_html", "rendered_toc", "rendered_from"} <= set(field_names)
-        if stored and settings.READER_COPIES and article.rendered_from == body_digest(article.body):
+        if stored and copies_in_use(RENDERING) and article.rendered_from == body_digest(article.body):
             article._rendered = (article.body, Rendered(article.rendered_html, article.rendered_toc or []))
             article._rendering_stored = True
         return article

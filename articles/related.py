@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from .freshness import copies_in_use
+from .freshness import RELATED, copies_in_use
 from .models import Article
 
 RELATED_ARTICLES = 4
@@ -61,12 +61,12 @@ def around(article, furniture):
     worked_out_for = ranking_key(furniture)
     fresh = article.related_at is not None and timezone.now() - article.related_at < KEPT_FOR
     stored = article.related_ids is not None and fresh and article.related_from == worked_out_for
-    if stored and copies_in_use():
+    if stored and copies_in_use(RELATED):
         earlier, later, related = live_around(article, count=1, related_ids=article.related_ids)
         return _first(earlier), _first(later), related
     earlier, later, _ = live_around(article, count=RELATED_NEIGHBOURHOOD)
     related = rank_related(furniture, among=[near.pk for near in earlier + later])
-    if copies_in_use():
+    if copies_in_use(RELATED):
         # Not through save(): no version or updated_at change for what only speeds up the page.
         Article.objects.filter(pk=article.pk).update(
             related_ids=[link.pk for link in related], related_from=worked_out_for, related_at=Now()

@@ -132,7 +132,7 @@ class HomeView(ArticleListView):
 
 def featured_by_category():
     """(category, its newest live article) for every category that has one, in one query."""
-    if not freshness.copies_in_use():
+    if not freshness.copies_in_use(freshness.NEWEST):
         return newest_by_category()
     categories = (
         Category.objects.select_related("newest_article")
@@ -167,7 +167,7 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
-        if not article.has_stored_rendering and freshness.copies_in_use():
+        if not article.has_stored_rendering and freshness.copies_in_use(freshness.RENDERING):
             article.store_rendering()
         return article
 
@@ -274,7 +274,7 @@ class CategoryView(_FilteredListView):
     heading_label = "カテゴリー"
 
     def narrow(self, articles):
-        if not freshness.copies_in_use():
+        if not freshness.copies_in_use(freshness.LISTINGS):
             return pages_cut_from_the_date_index(articles.filter(categories=self.subject))
         return _ListedNewestFirst(
             articles, live_article_ids(CategoryListing.objects, "category", self.subject)
@@ -287,7 +287,7 @@ class AuthorView(_FilteredListView):
     heading_label = "著者"
 
     def narrow(self, articles):
-        if not freshness.copies_in_use():
+        if not freshness.copies_in_use(freshness.LISTINGS):
             return pages_cut_from_the_date_index(articles.filter(article_authors__author=self.subject))
         return _ListedNewestFirst(articles, live_article_ids(ArticleAuthor.objects, "author", self.subject))
 
@@ -298,7 +298,7 @@ class TagView(_FilteredListView):
     heading_label = "タグ"
 
     def narrow(self, articles):
-        if not freshness.copies_in_use():
+        if not freshness.copies_in_use(freshness.LISTINGS):
             return pages_cut_from_the_date_index(articles.filter(tags=self.subject))
         return _ListedNewestFirst(articles, live_article_ids(TagListing.objects, "tag", self.subject))
 

@@ -21,7 +21,9 @@ a request. Every page is measured twice in the same run:
 - uncached, copies off (``READER_COPIES=0``, this checkout only): as uncached,
   but no stored copy is read either (rendered bodies, cards, furniture, related
   rankings, listings, newest article per category), so the gap between the two
-  is what the copies earn (articles.freshness.copies_in_use).
+  is what the copies earn (articles.freshness.copies_in_use);
+- uncached, without <copy> (``READER_COPIES_OFF=<copy>``, this checkout only):
+  each copy turned off alone, on the pages that read it.
 
 With BENCH_BEFORE, each variant is measured for the older checkout and then
 for this one, one after the other, on their own databases of the same rows.
@@ -82,7 +84,18 @@ VARIANTS = {
     "after a publish": ("after-publish", {}),
     "cached": ("1", {}),
 }
-ONLY_THIS_CHECKOUT = {"uncached, copies off"}
+# Each stored copy turned off alone (READER_COPIES_OFF), measured on the pages that read it.
+EACH_COPY = {
+    "rendering": ["article"],
+    "cards": ["home", "home, page 200", "category, page 1", "tag"],
+    "furniture": ["article"],
+    "related": ["article"],
+    "listings": ["category, page 1", "category, page 200", "tag", "tag, page 200", "author, page 100"],
+    "newest": ["home"],
+}
+for _copy in EACH_COPY:
+    VARIANTS[f"uncached, without {_copy}"] = ("0", {"READER_COPIES_OFF": _copy})
+ONLY_THIS_CHECKOUT = {"uncached, copies off", *(f"uncached, without {copy}" for copy in EACH_COPY)}
 
 
 @dataclass(frozen=True)
@@ -263,6 +276,14 @@ def copies_off_counts(paths):
         return {path: counts["uncached"] for path, counts in query_counts(paths).items()}
 
 
+def measured_pages(variant):
+    """(label, path) of the pages ``variant`` is measured on: all, or those its copy serves."""
+    for copy, labels in EACH_COPY.items():
+        if variant == f"uncached, without {copy}":
+            return [(label, path) for label, path in pages() if label in labels]
+    return pages()
+
+
 def measure(*, variant, static_root, checkout):
     results = {}
     env = server_env(variant=variant, static_root=static_root, database_url=checkout.database_url)
@@ -270,7 +291,7 @@ def measure(*, variant, static_root, checkout):
         if variant == "after a publish":  # the cards of every list shown before the publish
             for _, path in pages():
                 warm(base, path)
-        for label, path in pages():
+        for label, path in measured_pages(variant):
             warm(base, path)
             results[label] = wrk(base + path)
             print(f"  {checkout.name} {variant} {label}: {results[label]}", flush=True)
@@ -311,6 +332,24 @@ def comparison(first, second, heading, names):
             f"| {label} | {a['rps']:.0f} | {b['rps']:.0f} | {b['rps'] / a['rps']:.2f}"
             f" | {a['p50_ms']:.1f} ms | {b['p50_ms']:.1f} ms |"
         )
+    return "\n".join(lines)
+
+
+def each_copy(results):
+    """What each copy earns alone: its pages with every copy, and with only it turned off."""
+    lines = [
+        "### what each copy earns (uncached)",
+        "",
+        "| copy | page | copies on req/s | this copy off req/s | on ÷ off | on p50 | off p50 |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for copy, labels in EACH_COPY.items():
+        for label in labels:
+            on, off = results["uncached"][label], results[f"uncached, without {copy}"][label]
+            lines.append(
+                f"| {copy} | {label} | {on['rps']:.0f} | {off['rps']:.0f} | {on['rps'] / off['rps']:.2f}"
+                f" | {on['p50_ms']:.1f} ms | {off['p50_ms']:.1f} ms |"
+            )
     return "\n".join(lines)
 
 
@@ -376,8 +415,12 @@ def main():
         )
     )
     print()
+    print(each_copy(results[this]))
+    print()
     for code in codes:
         for variant, measured in results[code.name].items():
+            if variant.startswith("uncached, without"):
+                continue
             print(table(measured, counts[code.name], variant, code.name))
             print()
     out = ROOT / "var" / "bench-reader-pages.json"
