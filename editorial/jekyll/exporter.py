@@ -21,9 +21,16 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def post_date(article: Article):
-    """The date Jekyll should see: when it went live, or for anything not live
-    (a scheduled re-publication included) when it is meant to."""
-    if article.status == Article.Status.PUBLISHED:
+    """The date Jekyll should see: when it first went live; for what never did, when it is meant to.
+
+    Not the moment of a later re-publication (``published_at``, which orders the
+    site's own lists): Jekyll builds a post's address from its date, and an
+    archive moved out should keep the addresses readers and other sites link to.
+    The site shows that first date too, as 初出.
+    """
+    if article.first_published_at is not None:
+        when = article.first_published_at
+    elif article.status == Article.Status.PUBLISHED:
         when = article.published_at or article.publish_at
     else:
         when = article.publish_at or article.published_at

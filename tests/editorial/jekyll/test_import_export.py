@@ -309,6 +309,25 @@ def test_export_filters_by_status(tmp_path):
     assert [p.name for p in out.rglob("*.md")] == ["2024-01-01-下書き.md"]
 
 
+def test_a_republished_article_is_exported_under_its_first_date(tmp_path, editor):
+    """Jekyll makes the address from the date: the archive keeps its addresses after a re-publication."""
+    from editorial import workflow
+
+    front = "title: 再公開の記事\ndate: 2024-01-05 09:00:00 +0900\nexcerpt: 要点。\ncategories: 投資分析\ntags: AI"
+    assert run(post(tmp_path, "2024-01-05-again.md", front))[0]
+    article = Article.objects.get()
+    workflow.archive(article, by=editor)
+    workflow.reopen(article, by=editor)
+    workflow.approve(article, by=editor)
+    article.refresh_from_db()
+    assert article.published_at > timezone.now() - timedelta(minutes=1)  # live again, from now
+    out = tmp_path / "out"
+    call_command("export_jekyll", str(out), stdout=StringIO())
+    [exported] = out.rglob("*.md")
+    assert exported.name == "2024-01-05-again.md"
+    assert "date: 2024-01-05 09:00:00 +0900" in exported.read_text(encoding="utf-8")
+
+
 def test_reimport_keeps_the_stage_editors_gave_the_article(tmp_path, editor):
     from editorial import workflow
 
