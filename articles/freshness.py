@@ -134,6 +134,21 @@ def content_changed(article_ids) -> None:
 MOST_KEYS = 2000
 
 
+def article_row_saved(article, *, created, update_fields) -> None:
+    """``article``'s row was saved (Article.save() writes nothing else).
+
+    The listings and its categories' newest article follow its stage and date;
+    which pages that changes is reported by the workflow verbs, the scheduler
+    and the importer (went_live_or_came_down), which know why it moved.
+    """
+    from .models import Article, refresh_live_copies
+
+    if created and article.status != Article.Status.PUBLISHED:
+        return  # a new article that is not live has no copies yet (an import adds thousands)
+    if update_fields is None or {"status", "published_at"} & set(update_fields):
+        refresh_live_copies([article.pk])
+
+
 def went_live_or_came_down(article_ids) -> None:
     """The articles went live, came down, or moved in time (read as they are now, in the
     transaction that changed them).

@@ -261,13 +261,8 @@ class Article(models.Model):
             self.search_vector = search.index_value(self.search_text)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *DERIVED_FROM_CONTENT}
-        # A new article that is not live has no copies yet (an import adds thousands).
-        new_and_hidden = self._state.adding and self.status != self.Status.PUBLISHED
+        # Only its own row: what else follows a save is decided in articles/freshness.py.
         super().save(*args, **kwargs)
-        if new_and_hidden:
-            return
-        if update_fields is None or {"status", "published_at"} & set(update_fields):
-            refresh_live_copies([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -358,9 +353,9 @@ class Article(models.Model):
 # articles' date index and probing each one for the category read thousands
 # of rows by page 200; with the date beside the category (or author) in one
 # index, any page reads only its own entries. These copies of when an article
-# went live are kept in step by refresh_live_copies(), called by
-# Article.save(), by the scheduler's batch publish and when an article's
-# categories change. Reader queries still check the article itself, so a
+# went live are kept in step by refresh_live_copies(), called after an
+# article's row is saved (articles.freshness.article_row_saved), by the
+# scheduler's batch publish and when an article's categories change. Reader queries still check the article itself, so a
 # stale copy could only keep a live article off a page for a moment, never
 # show one that is not live.
 

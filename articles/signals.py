@@ -135,6 +135,9 @@ def article_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Article)
-def article_saved(sender, instance, **kwargs):
+def article_saved(sender, instance, created, update_fields, raw, **kwargs):
+    if raw:  # a fixture being loaded: its rows come as they are
+        return
+    freshness.article_row_saved(instance, created=created, update_fields=update_fields)
     if needs_renditions(instance):
         make_cover_renditions.delay_on_commit(instance.pk)

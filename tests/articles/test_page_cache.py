@@ -179,4 +179,4 @@ def test_on_redis_a_stored_page_costs_one_round_trip(client, published_article, 
     monkeypatch.setattr(redis.Redis, "execute_command", counted)
     stored = client.get(published_article.get_absolute_url())
     assert stored.status_code == 200 and stored.context is None
-    assert commands == ["EVAL"]  # the clock, the page's keys and their stamps, and the page
+    assert commands == ["EVALSHA"]  # one script: the clock, the page's keys and their stamps, and the page
