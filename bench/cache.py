@@ -16,8 +16,8 @@ NEWER_THAN_EVERY_PAGE = 2**62
 class PagesNeverFoundCache(OutageTolerantRedisCache):
     _stamped = False
 
-    def make_and_validate_key(self, key, version=None):
-        made = super().make_and_validate_key(key, version=version)
+    def make_key(self, key, version=None):
+        made = super().make_key(key, version=version)
         if key != STAMP_PREFIX:
             return made
         prefix = made + "after-publish:"

@@ -95,6 +95,9 @@ EACH_COPY = {
 }
 for _copy in EACH_COPY:
     VARIANTS[f"uncached, without {_copy}"] = ("0", {"READER_COPIES_OFF": _copy})
+ALL_VARIANTS = dict(VARIANTS)
+if os.environ.get("BENCH_VARIANTS"):  # only these, e.g. BENCH_VARIANTS="after a publish,cached"
+    VARIANTS = {name: VARIANTS[name] for name in os.environ["BENCH_VARIANTS"].split(",")}
 ONLY_THIS_CHECKOUT = {"uncached, copies off", *(f"uncached, without {copy}" for copy in EACH_COPY)}
 
 
@@ -115,7 +118,7 @@ def checkouts() -> list[Checkout]:
 
 
 def server_env(*, variant, static_root, database_url=None):
-    cache, more = VARIANTS[variant]
+    cache, more = ALL_VARIANTS[variant]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -406,17 +409,19 @@ def main():
                     comparison(results["before"][variant], results[this][variant], variant, ["before", this])
                 )
                 print()
-    print(
-        comparison(
-            results[this]["uncached, copies off"],
-            results[this]["uncached"],
-            "what the stored copies earn (uncached)",
-            ["copies off", "copies on"],
+    if "uncached, copies off" in results[this]:
+        print(
+            comparison(
+                results[this]["uncached, copies off"],
+                results[this]["uncached"],
+                "what the stored copies earn (uncached)",
+                ["copies off", "copies on"],
+            )
         )
-    )
-    print()
-    print(each_copy(results[this]))
-    print()
+        print()
+    if all(f"uncached, without {copy}" in results[this] for copy in EACH_COPY):
+        print(each_copy(results[this]))
+        print()
     for code in codes:
         for variant, measured in results[code.name].items():
             if variant.startswith("uncached, without"):
