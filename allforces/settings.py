@@ -139,6 +139,8 @@ LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# Dates typed as 2026-12-03, 2026/12/3 or 2026年12月3日 (allforces/formats/ja/formats.py).
+FORMAT_MODULE_PATH = ["allforces.formats"]
 # Japanese for what the installed apps leave in English; ahead of their own catalogs.
 LOCALE_PATHS = [BASE_DIR / "allforces" / "locale"]
 

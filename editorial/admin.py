@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import DateTimeField, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -31,6 +31,7 @@ from .continuation import segments as continuation
 from .continuation.panel import highlighted_join, tree
 from .continuation.stitching import find_overlap
 from .continuation.truncation import is_truncated
+from .date_inputs import HintedSplitDateTime
 from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm, TagAdminForm, explain_nul_in, row_id
@@ -241,6 +242,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     formfield_overrides = {
         MarkdownxField: {"widget": QuietPreviewMarkdownxWidget},
         TaggableManager: {"widget": SuggestingTagWidget},
+        DateTimeField: {"widget": HintedSplitDateTime},
     }
 
     @admin.display(description="旧URL（Jekyll）")

@@ -2,23 +2,64 @@
 (ours and other projects'), permission names, and dates typed as editors in Japan
 write them, with the accepted forms shown and named when a value is refused."""
 
+import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.management.sql import emit_post_migrate_signal
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, override
 from taggit.models import Tag
 
+from articles.models import Article
+from tests.factories import make_article
+
 pytestmark = pytest.mark.django_db
 
+ADD_URL = "/admin/articles/article/add/"
 LATIN = re.compile(r"[A-Za-z]")
+DATE_FORMS = "2026/12/3、2026-12-03、2026年12月3日"
+TIME_FORMS = "9:30、09:30、9時30分"
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def add_form_data(author, **overrides):
+    return {
+        "title": "推論モデルの台頭",
+        "slug": "",
+        "body": "## はじめに\n\n推論の需要が伸びています。",
+        "excerpt": "要約です。",
+        "tags": "AI",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "article_authors-TOTAL_FORMS": "1",
+        "article_authors-INITIAL_FORMS": "0",
+        "article_authors-MIN_NUM_FORMS": "1",
+        "article_authors-MAX_NUM_FORMS": "1000",
+        "article_authors-0-author": str(author.pk),
+        "article_authors-0-position": "0",
+        **overrides,
+    }
+
+
+def publish_at_errors(response):
+    return list(response.context["adminform"].form.errors.get("publish_at", []))
 
 
 # App and model names ------------------------------------------------------------------
@@ -126,3 +167,91 @@ def test_migrate_renames_permissions_stored_in_english_and_names_new_ones_in_jap
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert Permission.objects.get(codename="add_article").name == "記事を追加できる"
     assert Permission.objects.get(codename="view_accesslog").name == "ログイン履歴を閲覧できる"
+
+
+# Dates and times ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "day", ["2030-12-03", "2030/12/3", "2030/12/03", "2030年12月3日", "２０３０／１２／３"]
+)
+@pytest.mark.parametrize("time", ["9:30", "09:30", "9時30分", "09:30:00", "９：３０"])
+def test_a_publish_time_is_accepted_as_editors_in_japan_write_it(editor_client, author, day, time):
+    response = editor_client.post(ADD_URL, add_form_data(author, publish_at_0=day, publish_at_1=time))
+    assert response.status_code == 302, publish_at_errors(response)
+    publish_at = timezone.localtime(Article.objects.get().publish_at)
+    assert publish_at.strftime("%Y-%m-%d %H:%M") == "2030-12-03 09:30"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2030/12/3 9:30",
+        "2030-12-03 09:30",
+        "2030年12月3日 9時30分",
+        "2030年12月3日9時30分",
+        "2030年12月3日9:30",
+    ],
+)
+def test_a_single_date_time_field_reads_the_same_forms(value):
+    # No admin form has one today (the admin splits date and time); any later form gets the same rules.
+    assert forms.DateTimeField().clean(value) == timezone.make_aware(datetime(2030, 12, 3, 9, 30))
+
+
+def test_a_single_date_time_field_refuses_other_forms_naming_the_accepted_ones():
+    with pytest.raises(ValidationError) as refusal:
+        forms.DateTimeField().clean("2030年12月3日 午前9時半")
+    assert refusal.value.messages == [
+        "日時を正しく入力してください（例: 2026/12/3 9:30、2026-12-03 09:30、2026年12月3日 9時30分）。"
+    ]
+
+
+def test_an_hour_alone_is_on_the_hour(editor_client, author):
+    editor_client.post(ADD_URL, add_form_data(author, publish_at_0="2030年12月3日", publish_at_1="9時"))
+    assert timezone.localtime(Article.objects.get().publish_at).strftime("%H:%M") == "09:00"
+
+
+@pytest.mark.parametrize("day", ["12/3/2030", "2030.12.3", "2030年12月", "来週の火曜"])
+def test_a_date_in_another_form_is_refused_naming_the_forms_accepted(editor_client, author, day):
+    response = editor_client.post(ADD_URL, add_form_data(author, publish_at_0=day, publish_at_1="9:30"))
+    assert publish_at_errors(response) == [f"日付を正しく入力してください（例: {DATE_FORMS}）。"]
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("time", ["9時半", "午前9時", "930"])
+def test_a_time_in_another_form_is_refused_naming_the_forms_accepted(editor_client, author, time):
+    response = editor_client.post(ADD_URL, add_form_data(author, publish_at_0="2030/12/3", publish_at_1=time))
+    assert publish_at_errors(response) == [f"時刻を正しく入力してください（例: {TIME_FORMS}）。"]
+    assert not Article.objects.exists()
+
+
+def test_the_form_shows_the_accepted_forms_beside_the_inputs(editor_client):
+    html = editor_client.get(ADD_URL).content.decode()
+    assert f"例: {DATE_FORMS}" in html and f"例: {TIME_FORMS}" in html
+    assert 'placeholder="2026/12/3"' in html and 'placeholder="9:30"' in html
+
+
+def test_a_stored_time_is_shown_in_the_slash_form(editor_client, author):
+    when = timezone.make_aware(datetime(2030, 12, 3, 9, 30))
+    article = make_article(authors=[author], publish_at=when)
+    html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert 'value="2030/12/03"' in html and 'value="09:30"' in html
+
+
+def test_the_date_pickers_catalog_is_japanese_and_reads_back_what_it_writes(editor_client):
+    response = editor_client.get(reverse("admin:jsi18n"))
+    script = response.content.decode()
+    # json.dumps, as the catalog is written: month and weekday names, the calendar's one-letter days.
+    for english, japanese in (
+        ("January", "1月"),
+        ("December", "12月"),
+        ("Sunday", "日曜日"),
+        ("Today", "今日"),
+    ):
+        assert f'"{english}": {json.dumps(japanese)}' in script
+    assert f'"one letter Sunday\\u0004S": {json.dumps("日")}' in script
+    formats = json.loads(re.search(r"django.formats = (\{.*?\});", script, flags=re.DOTALL).group(1))
+    # The calendar writes the first date format and splits it again on "/", "-" or ".".
+    assert formats["DATE_INPUT_FORMATS"][0] == "%Y/%m/%d"
+    assert formats["TIME_INPUT_FORMATS"][0] == "%H:%M"
+    assert formats["FIRST_DAY_OF_WEEK"] == 0
