@@ -3,6 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The address in notification e-mails and shared preview links. Given to every
+# process here, since honcho hands each its own PORT (the worker gets PORT+100);
+# a SITE_URL already in the environment wins.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 # Tests run against real PostgreSQL and Redis; override either URL to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/allforces
@@ -10,7 +14,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/2
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format check-services clean
+.PHONY: run test lint format messages check-services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +32,9 @@ $(CELERY_FOLDERS):
 	mkdir -p $@
 
 run: $(VENV)/.installed | $(CELERY_FOLDERS)
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py bootstrap_local
-	DEBUG=1 PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	DEBUG=1 SITE_URL='$(SITE_URL)' $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 SITE_URL='$(SITE_URL)' $(BIN)/python manage.py bootstrap_local
+	DEBUG=1 PORT=$(PORT) SITE_URL='$(SITE_URL)' $(BIN)/honcho start -f Procfile
 
 check-services: $(VENV)/.installed
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
@@ -48,6 +52,11 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Compiles allforces/locale after its .po is edited (needs GNU gettext's msgfmt);
+# the .mo is committed, so nothing else needs gettext.
+messages: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale ja
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "taggit",
     "markdownx",
     "csp",
-    "axes",
+    "allforces.third_party_apps.AxesConfig",  # django-axes, named in Japanese
     "allforces.frontend_cache",
     "articles",
     "editorial",
@@ -139,6 +139,10 @@ LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# Dates typed as 2026-12-03, 2026/12/3 or 2026年12月3日 (allforces/formats/ja/formats.py).
+FORMAT_MODULE_PATH = ["allforces.formats"]
+# Japanese for what the installed apps leave in English; ahead of their own catalogs.
+LOCALE_PATHS = [BASE_DIR / "allforces" / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))

@@ -368,6 +368,8 @@ class CategoryListing(models.Model):
     live_since = models.DateTimeField()
 
     class Meta:
+        verbose_name = "カテゴリー別一覧の掲載"
+        verbose_name_plural = "カテゴリー別一覧の掲載"
         indexes = [
             models.Index(fields=["category", "-live_since", "-article"], name="category_listing_newest")
         ]
@@ -385,6 +387,8 @@ class TagListing(models.Model):
     live_since = models.DateTimeField()
 
     class Meta:
+        verbose_name = "タグ別一覧の掲載"
+        verbose_name_plural = "タグ別一覧の掲載"
         indexes = [models.Index(fields=["tag", "-live_since", "-article"], name="tag_listing_newest")]
         constraints = [models.UniqueConstraint(fields=["article", "tag"], name="tag_listing_once")]
 

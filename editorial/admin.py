@@ -1,10 +1,12 @@
 from datetime import datetime
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import DateTimeField, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +17,7 @@ from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.forms import MergeTagsForm
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
@@ -28,6 +31,7 @@ from .continuation import segments as continuation
 from .continuation.panel import highlighted_join, tree
 from .continuation.stitching import find_overlap
 from .continuation.truncation import is_truncated
+from .date_inputs import HintedSplitDateTime
 from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm, TagAdminForm, explain_nul_in, row_id
@@ -99,6 +103,14 @@ class TagAdmin(TaggitTagAdmin):
     """
 
     form = TagAdminForm
+    # taggit's own messages and merge page are in English, and not translatable.
+    TAGGIT_MESSAGES = {
+        "Please select at least one tag.": "統合するタグを1つ以上選んでください。",
+        "Tags have been merged": "タグを統合しました。",
+    }
+
+    def message_user(self, request, message, *args, **kwargs):
+        super().message_user(request, self.TAGGIT_MESSAGES.get(message, message), *args, **kwargs)
 
     @admin.action(description="選んだタグを1つに統合", permissions=["add", "change"])
     def render_tag_form(self, request, queryset):
@@ -114,7 +126,34 @@ class TagAdmin(TaggitTagAdmin):
         if request.method == "POST" and not all(part.isdigit() for part in selected.split(",")):
             messages.error(request, "統合するタグを一覧で選んでから操作してください。")
             return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
-        return super().merge_tags_view(request)
+        form = MergeTagsForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            return super().merge_tags_view(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "タグの統合",
+            "form": form,
+            "tag_count": len([part for part in selected.split(",") if part]),
+        }
+        return TemplateResponse(request, "editorial/admin/merge_tags.html", context)
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+    @admin.register(AccessAttempt)
+    class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+        """django-axes' failed logins, with its computed columns named in Japanese
+        (its models and fields are translated in allforces/locale)."""
+
+        @admin.display(description="状態")
+        def status(self, obj):
+            return super().status(obj)
+
+        @admin.display(description="有効期限")
+        def expiration(self, obj):
+            return super().expiration(obj)
 
 
 class AtLeastOneAuthorFormSet(BaseInlineFormSet):
@@ -203,6 +242,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     formfield_overrides = {
         MarkdownxField: {"widget": QuietPreviewMarkdownxWidget},
         TaggableManager: {"widget": SuggestingTagWidget},
+        DateTimeField: {"widget": HintedSplitDateTime},
     }
 
     @admin.display(description="旧URL（Jekyll）")

@@ -1,10 +1,18 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class EditorialConfig(AppConfig):
     name = "editorial"
     verbose_name = "編集"
+
+    def ready(self):
+        from .permission_names import name_default_permissions
+
+        # Connected after django.contrib.auth's receiver (auth is installed earlier), so
+        # the permissions it has just made are there to be renamed.
+        post_migrate.connect(name_default_permissions, dispatch_uid="editorial.permission_names")
 
 
 class EditorialAdminConfig(admin_apps.AdminConfig):

@@ -1,11 +1,12 @@
-import os
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
+from articles.links import absolute_url
 from articles.models import Article, ArticleAuthor, Author, Category
 from editorial import revisions, workflow
 from editorial.demo import content
@@ -63,10 +64,9 @@ class Command(BaseCommand):
             credentials.write_text(password)
             credentials.chmod(0o600)
         password = credentials.read_text().strip()
-        port = os.environ.get("PORT", "8000")
         self.stdout.write(
             self.style.SUCCESS(
-                f"管理画面: http://127.0.0.1:{port}/admin/  ユーザー名: {LOCAL_ADMIN_USERNAME}  "
+                f"管理画面: {absolute_url(reverse('admin:index'))}  ユーザー名: {LOCAL_ADMIN_USERNAME}  "
                 f"パスワード: {password}"
             )
         )
