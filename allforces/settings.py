@@ -35,6 +35,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # First, so its admin/base_site.html (the unread count in the header) is the one found.
+    "editorial",
     "editorial.apps.EditorialAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,7 +52,6 @@ INSTALLED_APPS = [
     "allforces.third_party_apps.AxesConfig",  # django-axes, named in Japanese
     "allforces.frontend_cache",
     "articles",
-    "editorial",
 ]
 
 MIDDLEWARE = [

@@ -203,6 +203,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", "レビュー依頼"
         CHANGES_REQUESTED = "changes_requested", "差し戻し"
+        APPROVED = "approved", "承認（公開予約）"
         PUBLISHED = "published", "公開"
 
     class Email(models.TextChoices):
@@ -210,6 +211,7 @@ class Notification(models.Model):
         SENT = "sent", "送信済み"
         FAILED = "failed", "送信できず"
         NONE = "none", "送らない（宛先なし）"
+        IN_APP = "in_app", "送らない（画面の通知のみ）"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

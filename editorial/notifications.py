@@ -49,14 +49,27 @@ def _authors(article_ids):
 WHO_IS_TOLD = {
     Kind.SUBMITTED: _editors,
     Kind.CHANGES_REQUESTED: _authors,
+    Kind.APPROVED: _authors,
     Kind.PUBLISHED: _authors,
 }
 
 
+# News shown in the admin only. An approval for later is followed by the
+# "published" e-mail when the article goes live; one message a step is enough.
+IN_APP_ONLY = {Kind.APPROVED}
+
+
+def _email_status(kind, address):
+    if kind in IN_APP_ONLY:
+        return Notification.Email.IN_APP
+    return Notification.Email.PENDING if address else Notification.Email.NONE
+
+
 def record(kind, transitions, *, actor=None):
     """Write the notifications ``kind`` of ``transitions`` call for; the one
-    who acted is not told of their own act. Call inside the transition's
-    transaction; return the rows."""
+    who acted is not told of their own act. Everyone told gets a row, which
+    the admin shows them, whether or not it is e-mailed. Call inside the
+    transition's transaction; return the rows."""
     transitions = list(transitions)
     people = WHO_IS_TOLD[kind]({transition.article_id for transition in transitions})
     actor_id = actor.pk if actor is not None else None
@@ -66,7 +79,7 @@ def record(kind, transitions, *, actor=None):
             kind=kind,
             article_id=transition.article_id,
             transition=transition,
-            email_status=Notification.Email.PENDING if address else Notification.Email.NONE,
+            email_status=_email_status(kind, address),
         )
         for transition in transitions
         for user_id, address in dict(people.get(transition.article_id, ())).items()

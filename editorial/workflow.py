@@ -132,10 +132,11 @@ def _after_commit(side_effect, *args):
 
 
 def _notify(kind, transitions, *, actor):
-    """Write who is told of ``transitions`` (in this transaction) and have them
-    sent after the commit. If the broker is away then, the rows wait for the
-    periodic sender: nothing is lost."""
-    if notifications.record(kind, transitions, actor=actor):
+    """Write who is told of ``transitions`` (in this transaction) and have those
+    to be e-mailed sent after the commit. If the broker is away then, the rows
+    wait for the periodic sender: nothing is lost."""
+    rows = notifications.record(kind, transitions, actor=actor)
+    if any(row.email_status == Notification.Email.PENDING for row in rows):
         _after_commit(tasks.send_notifications.delay)
 
 
@@ -212,6 +213,7 @@ def approve(article, *, by, publish_at: datetime | None = None, comment=""):
             permitted=_editor_only,
             guard=submission_problems,
             before_save=set_time,
+            notify=Notification.Kind.APPROVED,
         )
 
     def publish_now(locked):

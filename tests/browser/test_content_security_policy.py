@@ -72,7 +72,9 @@ def test_editors_pages_raise_no_policy_violation(
         f"{base}/{ready_article.pk}/history/",
         f"{base}/{ready_article.pk}/preview/",
         f"{base}/schedule/",
-        f"{base}/add/",
+        f"{live_server.url}/admin/",
+        f"{live_server.url}/admin/notifications/",
+        f"{base}/add/",  # last: the live preview below is typed into it
     ):
         watched_page.visit(url)
     # The live preview fetches and inserts HTML under the same policy.

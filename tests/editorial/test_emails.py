@@ -183,3 +183,17 @@ def test_senders_running_at_once_send_each_message_once(writer, other_writer, se
     assert len(mail.outbox) == 40
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 40
     assert statuses() == [Email.SENT] * 40
+
+
+def test_an_approval_for_later_is_shown_in_the_admin_and_not_e_mailed(
+    writer, editor, ready_article, django_capture_on_commit_callbacks
+):
+    workflow.submit(ready_article, by=writer)
+    tasks.send_notifications()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workflow.approve(ready_article, by=editor, publish_at=timezone.now() + timedelta(days=1))
+    row = Notification.objects.get(kind=Notification.Kind.APPROVED)
+    assert (row.recipient, row.email_status) == (writer, Email.IN_APP)
+    assert not [c for c in callbacks if "send_notifications" in repr(c)]
+    assert tasks.send_notifications() == 0
+    assert [m.subject for m in mail.outbox] == ["[ALLFORCES] レビュー依頼: 推論モデルの台頭"]

@@ -24,7 +24,7 @@ from taggit.models import Tag
 from articles.models import Article, refresh_live_copies
 from editorial import previews, revisions
 from editorial.legacy_urls import record_legacy_urls
-from editorial.models import ImportedSource
+from editorial.models import ImportedSource, Notification, Transition
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import READY_BODY, make_article, make_author, make_category
 from tests.security.access import (
@@ -130,6 +130,10 @@ ADMIN_MATRIX = {
     "articles_article_revision_diff":      ("GET",  LOGIN, OK,        FORBIDDEN, OK,        OK),
     "articles_article_revision_restore":   ("POST", LOGIN, REDIRECT,  FORBIDDEN, REDIRECT,  REDIRECT),
     "articles_article_preview_link":       ("POST", LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT,  REDIRECT),
+    # Notifications: everyone has a list; the one under test is the writer's, nobody else's to mark.
+    "notifications":                       ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    "notification_read":                   ("POST", LOGIN, REDIRECT,  MISSING,   MISSING,   MISSING),
+    "notifications_read_all":              ("POST", LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
 }
 
 # route: (method, anonymous, writer, other writer, editor, superuser)
@@ -219,6 +223,7 @@ def admin_path(route, objects) -> str:
         "revision_pk": objects["revision"].pk,
         "id": objects["other_writer"].pk,
         "content_type_id": ContentType.objects.get_for_model(Article).pk,
+        "notification_id": objects["notification"].pk,
     }
     return "/admin/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
 
@@ -244,8 +249,17 @@ def objects(own_draft, other_writer, writer, category):
         "user_agent": "test",
         "path_info": "/admin/login/",
     }
+    sent_back = Transition.objects.create(
+        article=own_draft, from_status=S.REVIEW, to_status=S.DRAFT, comment="出典を追記してください。"
+    )
     return {
         "article": own_draft,
+        "notification": Notification.objects.create(
+            recipient=writer,
+            kind=Notification.Kind.CHANGES_REQUESTED,
+            article=own_draft,
+            transition=sent_back,
+        ),
         "revision": revisions.record_revision(own_draft, by=writer),
         "other_writer": other_writer,
         "ids": {
@@ -287,7 +301,13 @@ def test_admin_url(route, users, objects):
 
 def test_post_only_admin_views_refuse_get(users, objects):
     client = client_for(users["editor"])
-    for route in ("articles_article_preview_link", "articles_article_revision_restore"):
+    post_only = (
+        "articles_article_preview_link",
+        "articles_article_revision_restore",
+        "notification_read",
+        "notifications_read_all",
+    )
+    for route in post_only:
         assert outcome(client.get(admin_path(route, objects))) == WRONG_METHOD
 
 

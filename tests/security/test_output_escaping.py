@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.models import Article
 from editorial import previews, revisions, workflow
 from editorial.continuation import segments as continuation
-from editorial.models import Transition
+from editorial.models import Notification, Transition
 from tests.factories import make_article, make_author, make_category
 from tests.security.access import client_for
 from tests.security.html_checks import executable_vectors, payload_escapes_page
@@ -172,6 +172,38 @@ def test_admin_pages_show_payloads_as_text(editor, poisoned, poisoned_draft):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_payload_is_text(response.content.decode())
+
+
+def test_the_desk_and_the_notifications_show_payloads_as_text(writer, editor, poisoned, poisoned_draft):
+    S = Article.Status
+    submitted = Transition.objects.create(
+        article=poisoned_draft, from_status=S.DRAFT, to_status=S.REVIEW, actor=writer, comment=PAYLOAD
+    )
+    sent_back = Transition.objects.create(
+        article=poisoned_draft, from_status=S.REVIEW, to_status=S.DRAFT, actor=editor, comment=PAYLOAD
+    )
+    Notification.objects.create(
+        recipient=editor, kind=Notification.Kind.SUBMITTED, article=poisoned_draft, transition=submitted
+    )
+    Notification.objects.create(
+        recipient=writer,
+        kind=Notification.Kind.CHANGES_REQUESTED,
+        article=poisoned_draft,
+        transition=sent_back,
+    )
+    make_article(title=PAYLOAD, status=S.REVIEW, authors=[writer.author_profile])  # the review queue
+    make_article(  # the week's schedule
+        title=PAYLOAD,
+        status=S.SCHEDULED,
+        publish_at=timezone.now() + timedelta(days=1),
+        authors=[writer.author_profile],
+    )
+    for user in (writer, editor):
+        client = client_for(user)
+        for url in (reverse("admin:index"), reverse("admin:notifications")):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert_payload_is_text(response.content.decode())
 
 
 def test_shared_preview_shows_payloads_as_text(client, poisoned_draft):
