@@ -35,6 +35,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin, so its templates (admin/base.html's greeting, say) override Django's.
+    "editorial",
     "editorial.apps.EditorialAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,7 +52,6 @@ INSTALLED_APPS = [
     "axes",
     "allforces.frontend_cache",
     "articles",
-    "editorial",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,7 @@ from django.utils import timezone
 from articles import freshness
 from articles.models import Article, refresh_live_copies
 
-from . import notifications, tasks
+from . import admin_history, notifications, tasks
 from .checks import review_findings
 from .continuation.truncation import is_truncated
 from .editing import WORKFLOW_FIELDS
@@ -108,6 +108,7 @@ def _move(article, source, target, *, by, comment="", permitted, guard=None, bef
         transition = Transition.objects.create(
             article=locked, from_status=source, to_status=target, actor=by, comment=comment
         )
+        admin_history.log_transition(transition, by=by)
         _after_commit(_log_transition, transition)
         if notify is not None:
             _notify(notify, [transition], actor=by)
@@ -248,13 +249,14 @@ def reschedule(article, *, by, publish_at: datetime, comment=""):
         locked.save(update_fields=["publish_at"])
         _after_commit(tasks.arm_if_soon, publish_at)
         note = f"公開予定日時を変更: {timezone.localtime(previous):%Y-%m-%d %H:%M} → {timezone.localtime(publish_at):%Y-%m-%d %H:%M}"
-        Transition.objects.create(
+        transition = Transition.objects.create(
             article=locked,
             from_status=Status.SCHEDULED,
             to_status=Status.SCHEDULED,
             actor=by,
             comment=f"{note}\n{comment}".strip(),
         )
+        admin_history.log_transition(transition, by=by)
     _copy_workflow_fields(locked, article)
     return True
 
@@ -344,12 +346,12 @@ def mark_continuation(article, *, by, comment=""):
     return _move(article, Status.DRAFT, Status.CONTINUATION, by=by, comment=comment, permitted=_editor_only)
 
 
+def _body_incomplete(article):
+    return ["本文がまだ文の途中で終わっています。"] if is_truncated(article.body) else []
+
+
 def mark_complete(article, *, by, comment=""):
     """Return an article from continuation to draft; its body must be complete."""
-
-    def body_complete(locked):
-        return ["本文がまだ文の途中で終わっています。"] if is_truncated(locked.body) else []
-
     return _move(
         article,
         Status.CONTINUATION,
@@ -357,7 +359,7 @@ def mark_complete(article, *, by, comment=""):
         by=by,
         comment=comment,
         permitted=_editor_only,
-        guard=body_complete,
+        guard=_body_incomplete,
     )
 
 
