@@ -372,7 +372,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
             return self._perform_workflow(request, obj)
         return super().response_change(request, obj)
 
-    def _perform_workflow(self, request, article):
+    def _perform_workflow(self, request, article, *, saved=True):
         verb = request.POST["_workflow"]
         try:
             publish_at = parse_local_datetime(request.POST.get("_workflow_publish_at", ""))
@@ -386,7 +386,8 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"保存しました。ステージ: {article.get_status_display()}")
+            done = "保存しました。" if saved else ""
+            messages.success(request, f"{done}ステージ: {article.get_status_display()}")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     # The change form's workflow panel and history ------------------------------
@@ -401,10 +402,17 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         extra_context = extra_context or {}
         if article is not None:
             actions = workflow.available_actions(article, request.user)
-            if request.method == "POST" and self.has_change_permission(request, article):
+            if request.method == "POST" and not self.has_change_permission(request, article):
+                # Read-only to this user (a writer's article in review): its buttons
+                # (withdraw) still act, without saving the form they cannot change.
+                if request.POST.get("_workflow") in {action.verb for action in actions}:
+                    return self._perform_workflow(request, article, saved=False)
+            elif request.method == "POST":
                 self._ensure_author_profile(request)
             extra_context.update(
-                workflow_actions=actions,
+                workflow_actions=[
+                    (action, workflow.blocked_reasons(action.verb, article)) for action in actions
+                ],
                 needs_time=any(action.needs_time for action in actions),
                 findings=review_findings(article),
                 transitions=article.transitions.select_related("actor__author_profile")[:100],

@@ -51,6 +51,10 @@ def _author_or_editor(user, article):
     return is_editor(user) or is_author_of(user, article)
 
 
+def _author_only(user, article):
+    return is_author_of(user, article)
+
+
 def submission_problems(article) -> list[str]:
     """What stops ``article`` from going to review, in the editor's words:
     missing essentials and every blocking review check."""
@@ -192,6 +196,15 @@ def request_changes(article, *, by, comment):
         permitted=_editor_only,
         notify=Notification.Kind.CHANGES_REQUESTED,
     )
+
+
+def withdraw(article, *, by, comment=""):
+    """Take one's own article back from review to draft, to go on writing it.
+
+    Its author's verb (an editor who is not an author sends an article back
+    with ``request_changes``, which must say why). The editors are not told:
+    the article simply leaves their review queue."""
+    return _move(article, Status.REVIEW, Status.DRAFT, by=by, comment=comment, permitted=_author_only)
 
 
 def approve(article, *, by, publish_at: datetime | None = None, comment=""):
@@ -453,12 +466,21 @@ ACTIONS = {
     "reopen": (Action("reopen", "レビューに戻す"), _editor_only),
     "mark_continuation": (Action("mark_continuation", "続き待ちにする"), _editor_only),
     "mark_complete": (Action("mark_complete", "続き待ちを解除"), _editor_only),
+    "withdraw": (Action("withdraw", "提出を取り下げて下書きに戻す"), _author_only),
+}
+
+# The guard of each verb that has one, to show a blocked button before it is pressed.
+# The verbs run the same functions again under the row lock; this is only the preview.
+GUARDS = {
+    "submit": submission_problems,
+    "approve": submission_problems,
+    "mark_complete": _body_incomplete,
 }
 
 ACTIONS_BY_STAGE = {
     Status.DRAFT: ["submit", "mark_continuation"],
     Status.CONTINUATION: ["mark_complete"],
-    Status.REVIEW: ["approve", "request_changes"],
+    Status.REVIEW: ["approve", "request_changes", "withdraw"],
     Status.SCHEDULED: ["publish", "reschedule", "unschedule"],
     Status.PUBLISHED: ["archive"],
     Status.ARCHIVED: ["reopen"],
@@ -468,6 +490,12 @@ ACTIONS_BY_STAGE = {
 def available_actions(article, user) -> list[Action]:
     """The buttons ``user`` may press on ``article`` in its current stage."""
     return [ACTIONS[verb][0] for verb in ACTIONS_BY_STAGE[article.status] if ACTIONS[verb][1](user, article)]
+
+
+def blocked_reasons(verb, article) -> list[str]:
+    """Why ``verb`` would be refused by its guard on ``article`` as it is now; [] if it would not."""
+    guard = GUARDS.get(verb)
+    return guard(article) if guard is not None else []
 
 
 def perform(verb, article, *, by, comment="", publish_at=None):
@@ -487,6 +515,7 @@ def perform(verb, article, *, by, comment="", publish_at=None):
         "reopen": reopen,
         "mark_continuation": mark_continuation,
         "mark_complete": mark_complete,
+        "withdraw": withdraw,
     }
     if verb not in verbs:
         raise WorkflowError("不明な操作です。")

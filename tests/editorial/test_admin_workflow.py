@@ -288,6 +288,57 @@ def test_malformed_ids_in_admin_urls_are_404s(client, editor, ready_article):
     assert client.post(continuation, {"action": "choose", "leaf": "1 OR 1=1"}).status_code == 404
 
 
+# The workflow panel (issue 15, item 6) ------------------------------------------
+
+
+def test_the_panel_says_all_checks_passed_when_no_check_finds_anything(client, writer, ready_article):
+    client.force_login(writer)
+    assert "すべてのチェックに合格しました" in client.get(change_url(ready_article)).content.decode()
+    Article.objects.filter(pk=ready_article.pk).update(excerpt="")
+    html = client.get(change_url(ready_article)).content.decode()
+    assert "すべてのチェックに合格しました" not in html
+    assert "抜粋がありません。" in html
+
+
+def test_a_button_its_guard_would_refuse_is_disabled_with_the_reasons_beside_it(
+    client, writer, ready_article
+):
+    client.force_login(writer)
+    html = client.get(change_url(ready_article)).content.decode()
+    assert re.search(r'<button[^>]*value="submit"[^>]*>', html)
+    assert not re.search(r'<button[^>]*value="submit"[^>]*disabled', html)
+
+    Article.objects.filter(pk=ready_article.pk).update(excerpt="")
+    html = client.get(change_url(ready_article)).content.decode()
+    button = re.search(r'<button[^>]*value="submit"[^>]*>', html).group(0)
+    assert "disabled" in button and 'aria-describedby="blocked-submit"' in button
+    reasons = html.split('id="blocked-submit"', 1)[1].split("</div>", 1)[0]
+    assert "抜粋がありません。" in reasons
+
+
+def test_the_author_withdraws_a_submission_from_the_read_only_form(client, writer, ready_article):
+    workflow.submit(ready_article, by=writer)
+    client.force_login(writer)
+    html = client.get(change_url(ready_article)).content.decode()
+    assert 'value="withdraw"' in html and 'name="_save"' not in html
+    response = client.post(
+        change_url(ready_article),
+        {"_workflow": "withdraw", "_workflow_comment": "数字を見直します", "title": "書き換えようとした題"},
+    )
+    assert response.status_code == 302
+    ready_article.refresh_from_db()
+    assert (ready_article.status, ready_article.title) == (S.DRAFT, "推論モデルの台頭")
+    withdrawal = Transition.objects.filter(to_status=S.DRAFT).get()
+    assert (withdrawal.actor, withdrawal.comment) == (writer, "数字を見直します")
+
+
+def test_an_editor_who_is_not_an_author_is_not_offered_withdraw(client, editor, writer, ready_article):
+    workflow.submit(ready_article, by=writer)
+    client.force_login(editor)
+    html = client.get(change_url(ready_article)).content.decode()
+    assert 'value="request_changes"' in html and 'value="withdraw"' not in html
+
+
 # Django's history page (issue 15, item 5) -----------------------------------------
 
 
