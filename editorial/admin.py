@@ -24,7 +24,7 @@ from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
-from . import people, previews, revisions, scheduling, workflow
+from . import bulk_actions, people, previews, revisions, scheduling, workflow
 from .checks import review_findings
 from .continuation import segments as continuation
 from .continuation.panel import highlighted_join, tree
@@ -267,6 +267,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     autocomplete_fields = ["categories"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ArticleAuthorInline]
+    actions = bulk_actions.ACTIONS
     readonly_fields = [
         "status",
         "published_at",
@@ -326,6 +327,10 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+    def has_review_permission(self, request):
+        """For the list's editor-only bulk actions (``permissions=["review"]``)."""
+        return is_editor(request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
