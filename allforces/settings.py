@@ -35,7 +35,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    # First, so its admin/base_site.html (the unread count in the header) is the one found.
+    # First, before the admin, so its templates override Django's: admin/base_site.html (the
+    # header's unread count) and admin/base.html (the greeting).
     "editorial",
     "editorial.apps.EditorialAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",

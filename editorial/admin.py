@@ -5,6 +5,8 @@ from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DateTimeField, Prefetch
 from django.forms.models import BaseInlineFormSet
@@ -13,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from taggit.admin import TagAdmin as TaggitTagAdmin
@@ -25,7 +27,7 @@ from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
-from . import previews, revisions, scheduling, workflow
+from . import bulk_actions, people, previews, revisions, scheduling, workflow
 from .checks import review_findings
 from .continuation import segments as continuation
 from .continuation.panel import highlighted_join, tree
@@ -36,6 +38,7 @@ from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm, TagAdminForm, explain_nul_in, row_id
 from .models import Revision, Segment
+from .people import display_name
 from .roles import author_profile, is_author_of, is_editor, may_edit_content, visible_articles, visible_tags
 from .widgets import (
     QuietPreviewMarkdownxWidget,
@@ -75,11 +78,31 @@ class SafeInputs:
 
 @admin.register(Author)
 class AuthorAdmin(SafeInputs, admin.ModelAdmin):
+    """Authors: editors keep them all; a writer keeps their own name and profile right."""
+
     list_display = ["name", "slug", "is_team", "user"]
     list_filter = ["is_team"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+    # What a writer may not change of their own profile: its address and who it belongs to.
+    OWNER_READONLY = ["slug", "user", "is_team"]
+
+    def has_change_permission(self, request, obj=None):
+        if super().has_change_permission(request, obj):
+            return True
+        return obj is not None and obj.user_id is not None and obj.user_id == request.user.pk
+
+    def _owner_only(self, request, obj):
+        return obj is not None and not super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._owner_only(request, obj):
+            return self.OWNER_READONLY
+        return super().get_readonly_fields(request, obj)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self._owner_only(request, obj) else super().get_prepopulated_fields(request, obj)
 
 
 @admin.register(Category)
@@ -156,16 +179,78 @@ if admin.site.is_registered(AccessAttempt):
             return super().expiration(obj)
 
 
+def _family_name_first(fields):
+    fields = list(fields)
+    if "first_name" in fields and "last_name" in fields:
+        fields.remove("last_name")
+        fields.insert(fields.index("first_name"), "last_name")
+    return fields
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin with names in 姓 名 order, as the office writes them."""
+
+    fieldsets = [
+        (name, {**options, "fields": _family_name_first(options["fields"])})
+        for name, options in UserAdmin.fieldsets
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "last_name",
+                    "first_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+    list_display = ["username", "full_name", "email", "is_staff"]
+    search_fields = ["username", "last_name", "first_name", "email"]
+
+    @admin.display(description="氏名", ordering="last_name")
+    def full_name(self, user):
+        return people.full_name(user)
+
+
 class AtLeastOneAuthorFormSet(BaseInlineFormSet):
+    """The article's authors: at least one, and a writer among them.
+
+    The admin sets ``acting_user`` on the class it builds for each request.
+    A writer sees only the articles they are an author of, so a save that left
+    them out would hide the article from them the moment it was saved; it is
+    refused instead, with the form and everything typed in it kept.
+    """
+
+    acting_user = None
+
     def clean(self):
         super().clean()
         named = [
-            form
+            form.cleaned_data["author"]
             for form in self.forms
             if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
         ]
         if not named:
             raise ValidationError("著者を1人以上指定してください。")
+        user = self.acting_user
+        if user is not None and not is_editor(user):
+            profile = author_profile(user)
+            if profile is None or profile not in named:
+                raise ValidationError(
+                    f"あなた（{profile or display_name(user)}）を著者から外すと、保存したあとこの記事を開けなくなります。"
+                    "自分を著者に残したまま保存してください。チーム名義などだけにしたいときは、"
+                    "レビューで編集者に外してもらえます。"
+                )
 
 
 class ArticleAuthorInline(SafeInputs, admin.TabularInline):
@@ -175,6 +260,11 @@ class ArticleAuthorInline(SafeInputs, admin.TabularInline):
     fields = ["author", "position"]
     extra = 0
     min_num = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.acting_user = request.user  # a class made for this request
+        return formset
 
 
 class VisibleTagsFilter(admin.RelatedFieldListFilter):
@@ -216,6 +306,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     autocomplete_fields = ["categories"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ArticleAuthorInline]
+    actions = bulk_actions.ACTIONS
     readonly_fields = [
         "status",
         "published_at",
@@ -277,6 +368,10 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
+    def has_review_permission(self, request):
+        """For the list's editor-only bulk actions (``permissions=["review"]``)."""
+        return is_editor(request.user)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.acting_user = request.user  # a class made for this request
@@ -294,10 +389,6 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        if not change:
-            profile = author_profile(request.user)
-            if profile and not is_editor(request.user) and not is_author_of(request.user, article):
-                ArticleAuthor.objects.create(article=article, author=profile, position=99)
         content_changed = not change or form.has_changed() or any(fs.has_changed() for fs in formsets)
         if not content_changed:
             return
@@ -307,6 +398,14 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                 request,
                 f"ステージが「{previous_stage}」から「{article.get_status_display()}」に変わりました。",
             )
+
+    def log_change(self, request, obj, message):
+        # A workflow button saves the form before the verb runs; an unchanged
+        # form would be logged as 「変更はありませんでした」 beside the move the
+        # verb logs itself (editorial/admin_history.py).
+        if not message and "_workflow" in request.POST:
+            return None
+        return super().log_change(request, obj, message)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_workflow" in request.POST:
@@ -318,7 +417,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
             return self._perform_workflow(request, obj)
         return super().response_change(request, obj)
 
-    def _perform_workflow(self, request, article):
+    def _perform_workflow(self, request, article, *, saved=True):
         verb = request.POST["_workflow"]
         try:
             publish_at = parse_local_datetime(request.POST.get("_workflow_publish_at", ""))
@@ -332,25 +431,68 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"保存しました。ステージ: {article.get_status_display()}")
+            done = "保存しました。" if saved else ""
+            messages.success(request, f"{done}ステージ: {article.get_status_display()}")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     # The change form's workflow panel and history ------------------------------
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self.has_add_permission(request):
+            self._ensure_author_profile(request)
+        return super().add_view(request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if article is not None:
+            actions = workflow.available_actions(article, request.user)
+            if request.method == "POST" and not self.has_change_permission(request, article):
+                # Read-only to this user (a writer's article in review): its buttons
+                # (withdraw) still act, without saving the form they cannot change.
+                if request.POST.get("_workflow") in {action.verb for action in actions}:
+                    return self._perform_workflow(request, article, saved=False)
+            elif request.method == "POST":
+                self._ensure_author_profile(request)
             extra_context.update(
-                workflow_actions=workflow.available_actions(article, request.user),
-                needs_time=any(a.needs_time for a in workflow.available_actions(article, request.user)),
+                workflow_actions=[
+                    (action, workflow.blocked_reasons(action.verb, article)) for action in actions
+                ],
+                needs_time=any(action.needs_time for action in actions),
                 findings=review_findings(article),
-                transitions=article.transitions.select_related("actor")[:100],
-                revision_rows=pair_with_previous(article.revisions.select_related("author")[:100]),
+                transitions=article.transitions.select_related("actor__author_profile")[:100],
+                revision_rows=pair_with_previous(
+                    article.revisions.select_related("author__author_profile")[:100]
+                ),
                 can_share_preview=is_editor(request.user),
                 can_restore=self.has_change_permission(request, article),
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _ensure_author_profile(self, request):
+        """Give a staff user who writes their author profile on first need, and say so."""
+        profile, created = people.ensure_author_profile(request.user)
+        if created:
+            messages.info(
+                request,
+                format_html(
+                    "あなたの著者プロフィール「{}」を作りました。記事の著者欄にはこの名前が出ます。"
+                    '名前やプロフィールは<a href="{}">著者の画面</a>で直せます。',
+                    profile.name,
+                    reverse("admin:articles_author_change", args=[profile.pk]),
+                ),
+            )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A new article starts with the person writing it as its author. Only the
+        # empty form's first display: on a POST the initial value would make an
+        # unchanged author row look like no row, and Django would not save it.
+        first_display = (obj is None or obj.pk is None) and request.method != "POST"
+        profile = author_profile(request.user) if first_display else None
+        if profile is not None and isinstance(inline, ArticleAuthorInline):
+            kwargs["initial"] = [{"author": profile.pk, "position": 0}]
+        return kwargs
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

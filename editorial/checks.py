@@ -127,11 +127,17 @@ def _style_mix(blocks: list[str]) -> list[Finding]:
                 polite.append(number)
             elif _PLAIN.search(sentence):
                 plain.append(number)
-    minority, name = (plain, "だ・である調") if len(plain) <= len(polite) else (polite, "です・ます調")
+    if len(plain) <= len(polite):
+        minority, name, usual = plain, "だ・である調", "です・ます調"
+    else:
+        minority, name, usual = polite, "です・ます調", "だ・である調"
     majority = len(polite) + len(plain) - len(minority)
     if len(minority) >= 2 and len(minority) / (majority + len(minority)) >= 0.1:
-        where = "、".join(f"第{n}段落" for n in sorted(set(minority))[:5])
-        return [Finding("style_mix", WARNING, f"文末に{name}が混ざっています（{where}）。", minority[0])]
+        # One finding per paragraph, each placed by its own number (Finding.where says it once).
+        return [
+            Finding("style_mix", WARNING, f"文末に{name}が混ざっています（記事の大半は{usual}）。", number)
+            for number in sorted(set(minority))
+        ]
     return []
 
 

@@ -36,11 +36,17 @@ def _admin_url(article):
     return absolute_url(reverse("admin:articles_article_change", args=[article.pk]))
 
 
+def _by(notification):
+    # The person as the office names them (姓 名), never their login id.
+    return notification.transition.actor_label
+
+
 def _submitted(notification):
     article = notification.article
     return (
         _subject("レビュー依頼", article),
-        f"「{article.title}」がレビューに提出されました。\n\n{_admin_url(article)}\n",
+        f"「{article.title}」が {_by(notification)} さんによってレビューに提出されました。\n\n"
+        f"{_admin_url(article)}\n",
     )
 
 
@@ -48,16 +54,21 @@ def _changes_requested(notification):
     article = notification.article
     return (
         _subject("差し戻し", article),
-        f"「{article.title}」が差し戻されました。\n\n編集者のコメント:\n"
+        f"「{article.title}」が {_by(notification)} さんによって差し戻されました。\n\n編集者のコメント:\n"
         f"{notification.transition.comment}\n\n{_admin_url(article)}\n",
     )
 
 
 def _published(notification):
     article = notification.article
+    by = (
+        "公開予定日時になり自動で"
+        if notification.transition.actor_id is None
+        else f"{_by(notification)} さんが"
+    )
     return (
         _subject("公開されました", article),
-        f"「{article.title}」が公開されました。\n\n{absolute_url(article.get_absolute_url())}\n",
+        f"「{article.title}」を{by}公開しました。\n\n{absolute_url(article.get_absolute_url())}\n",
     )
 
 

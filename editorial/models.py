@@ -3,6 +3,8 @@ from django.db import models
 
 from articles.models import Article
 
+from .people import display_name
+
 
 class Transition(models.Model):
     """One stage change of one article: the audit trail."""
@@ -33,7 +35,7 @@ class Transition(models.Model):
     @property
     def actor_label(self):
         if self.actor:
-            return self.actor.get_username()
+            return display_name(self.actor)
         if self.from_status == Article.Status.SCHEDULED and self.to_status == Article.Status.PUBLISHED:
             return "システム（スケジューラー）"
         return "システム"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from articles import freshness
 from articles.models import Article, refresh_live_copies
 
-from . import notifications, tasks
+from . import admin_history, notifications, tasks
 from .checks import review_findings
 from .continuation.truncation import is_truncated
 from .editing import WORKFLOW_FIELDS
@@ -49,6 +49,10 @@ def _editor_only(user, article):
 
 def _author_or_editor(user, article):
     return is_editor(user) or is_author_of(user, article)
+
+
+def _author_only(user, article):
+    return is_author_of(user, article)
 
 
 def submission_problems(article) -> list[str]:
@@ -108,6 +112,7 @@ def _move(article, source, target, *, by, comment="", permitted, guard=None, bef
         transition = Transition.objects.create(
             article=locked, from_status=source, to_status=target, actor=by, comment=comment
         )
+        admin_history.log_transition(transition, by=by)
         _after_commit(_log_transition, transition)
         if notify is not None:
             _notify(notify, [transition], actor=by)
@@ -194,6 +199,15 @@ def request_changes(article, *, by, comment):
     )
 
 
+def withdraw(article, *, by, comment=""):
+    """Take one's own article back from review to draft, to go on writing it.
+
+    Its author's verb (an editor who is not an author sends an article back
+    with ``request_changes``, which must say why). The editors are not told:
+    the article simply leaves their review queue."""
+    return _move(article, Status.REVIEW, Status.DRAFT, by=by, comment=comment, permitted=_author_only)
+
+
 def approve(article, *, by, publish_at: datetime | None = None, comment=""):
     """Approve an article in review: scheduled for ``publish_at`` if it is in
     the future, published now otherwise."""
@@ -250,13 +264,14 @@ def reschedule(article, *, by, publish_at: datetime, comment=""):
         locked.save(update_fields=["publish_at"])
         _after_commit(tasks.arm_if_soon, publish_at)
         note = f"公開予定日時を変更: {timezone.localtime(previous):%Y-%m-%d %H:%M} → {timezone.localtime(publish_at):%Y-%m-%d %H:%M}"
-        Transition.objects.create(
+        transition = Transition.objects.create(
             article=locked,
             from_status=Status.SCHEDULED,
             to_status=Status.SCHEDULED,
             actor=by,
             comment=f"{note}\n{comment}".strip(),
         )
+        admin_history.log_transition(transition, by=by)
     _copy_workflow_fields(locked, article)
     return True
 
@@ -346,12 +361,12 @@ def mark_continuation(article, *, by, comment=""):
     return _move(article, Status.DRAFT, Status.CONTINUATION, by=by, comment=comment, permitted=_editor_only)
 
 
+def _body_incomplete(article):
+    return ["本文がまだ文の途中で終わっています。"] if is_truncated(article.body) else []
+
+
 def mark_complete(article, *, by, comment=""):
     """Return an article from continuation to draft; its body must be complete."""
-
-    def body_complete(locked):
-        return ["本文がまだ文の途中で終わっています。"] if is_truncated(locked.body) else []
-
     return _move(
         article,
         Status.CONTINUATION,
@@ -359,7 +374,7 @@ def mark_complete(article, *, by, comment=""):
         by=by,
         comment=comment,
         permitted=_editor_only,
-        guard=body_complete,
+        guard=_body_incomplete,
     )
 
 
@@ -453,12 +468,21 @@ ACTIONS = {
     "reopen": (Action("reopen", "レビューに戻す"), _editor_only),
     "mark_continuation": (Action("mark_continuation", "続き待ちにする"), _editor_only),
     "mark_complete": (Action("mark_complete", "続き待ちを解除"), _editor_only),
+    "withdraw": (Action("withdraw", "提出を取り下げて下書きに戻す"), _author_only),
+}
+
+# The guard of each verb that has one, to show a blocked button before it is pressed.
+# The verbs run the same functions again under the row lock; this is only the preview.
+GUARDS = {
+    "submit": submission_problems,
+    "approve": submission_problems,
+    "mark_complete": _body_incomplete,
 }
 
 ACTIONS_BY_STAGE = {
     Status.DRAFT: ["submit", "mark_continuation"],
     Status.CONTINUATION: ["mark_complete"],
-    Status.REVIEW: ["approve", "request_changes"],
+    Status.REVIEW: ["approve", "request_changes", "withdraw"],
     Status.SCHEDULED: ["publish", "reschedule", "unschedule"],
     Status.PUBLISHED: ["archive"],
     Status.ARCHIVED: ["reopen"],
@@ -468,6 +492,12 @@ ACTIONS_BY_STAGE = {
 def available_actions(article, user) -> list[Action]:
     """The buttons ``user`` may press on ``article`` in its current stage."""
     return [ACTIONS[verb][0] for verb in ACTIONS_BY_STAGE[article.status] if ACTIONS[verb][1](user, article)]
+
+
+def blocked_reasons(verb, article) -> list[str]:
+    """Why ``verb`` would be refused by its guard on ``article`` as it is now; [] if it would not."""
+    guard = GUARDS.get(verb)
+    return guard(article) if guard is not None else []
 
 
 def perform(verb, article, *, by, comment="", publish_at=None):
@@ -487,6 +517,7 @@ def perform(verb, article, *, by, comment="", publish_at=None):
         "reopen": reopen,
         "mark_continuation": mark_continuation,
         "mark_complete": mark_complete,
+        "withdraw": withdraw,
     }
     if verb not in verbs:
         raise WorkflowError("不明な操作です。")

@@ -242,17 +242,26 @@ def test_any_two_revisions_can_be_compared(client, editor, ready_article):
     assert f"?from={first.pk}&amp;to={second.pk}" in change
 
 
-def test_writer_creating_an_article_becomes_its_author(client, writer, category):
+def test_a_writer_who_leaves_themselves_out_of_the_authors_is_refused_and_keeps_the_form(
+    client, writer, category
+):
     from tests.editorial.test_admin import article_form_data
 
     client.force_login(writer)
     data = article_form_data(**{"categories": [str(category.pk)]})
-    other = make_author(name="ALLFORCES編集部", slug="team", is_team=True)
-    data["article_authors-0-author"] = str(other.pk)
+    team = make_author(name="ALLFORCES編集部", slug="team", is_team=True)
+    data["article_authors-0-author"] = str(team.pk)
     response = client.post(reverse("admin:articles_article_add"), data)
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    html = response.content.decode()
+    assert "あなた（山田 書子）を著者から外すと、保存したあとこの記事を開けなくなります。" in html
+    assert "推論モデルの台頭" in html  # what was typed is still there
+
+    data["article_authors-0-author"] = str(writer.author_profile.pk)
+    assert client.post(reverse("admin:articles_article_add"), data).status_code == 302
     article = Article.objects.get()
-    assert writer.author_profile in article.ordered_authors
+    assert article.ordered_authors == [writer.author_profile]
     assert client.get(change_url(article)).status_code == 200
 
 
@@ -277,3 +286,74 @@ def test_malformed_ids_in_admin_urls_are_404s(client, editor, ready_article):
     assert client.get(diff, {"from": "abc"}).status_code == 404
     continuation = reverse("admin:articles_article_continuation", args=[ready_article.pk])
     assert client.post(continuation, {"action": "choose", "leaf": "1 OR 1=1"}).status_code == 404
+
+
+# The workflow panel (issue 15, item 6) ------------------------------------------
+
+
+def test_the_panel_says_all_checks_passed_when_no_check_finds_anything(client, writer, ready_article):
+    client.force_login(writer)
+    assert "すべてのチェックに合格しました" in client.get(change_url(ready_article)).content.decode()
+    Article.objects.filter(pk=ready_article.pk).update(excerpt="")
+    html = client.get(change_url(ready_article)).content.decode()
+    assert "すべてのチェックに合格しました" not in html
+    assert "抜粋がありません。" in html
+
+
+def test_a_button_its_guard_would_refuse_is_disabled_with_the_reasons_beside_it(
+    client, writer, ready_article
+):
+    client.force_login(writer)
+    html = client.get(change_url(ready_article)).content.decode()
+    assert re.search(r'<button[^>]*value="submit"[^>]*>', html)
+    assert not re.search(r'<button[^>]*value="submit"[^>]*disabled', html)
+
+    Article.objects.filter(pk=ready_article.pk).update(excerpt="")
+    html = client.get(change_url(ready_article)).content.decode()
+    button = re.search(r'<button[^>]*value="submit"[^>]*>', html).group(0)
+    assert "disabled" in button and 'aria-describedby="blocked-submit"' in button
+    reasons = html.split('id="blocked-submit"', 1)[1].split("</div>", 1)[0]
+    assert "抜粋がありません。" in reasons
+
+
+def test_the_author_withdraws_a_submission_from_the_read_only_form(client, writer, ready_article):
+    workflow.submit(ready_article, by=writer)
+    client.force_login(writer)
+    html = client.get(change_url(ready_article)).content.decode()
+    assert 'value="withdraw"' in html and 'name="_save"' not in html
+    response = client.post(
+        change_url(ready_article),
+        {"_workflow": "withdraw", "_workflow_comment": "数字を見直します", "title": "書き換えようとした題"},
+    )
+    assert response.status_code == 302
+    ready_article.refresh_from_db()
+    assert (ready_article.status, ready_article.title) == (S.DRAFT, "推論モデルの台頭")
+    withdrawal = Transition.objects.filter(to_status=S.DRAFT).get()
+    assert (withdrawal.actor, withdrawal.comment) == (writer, "数字を見直します")
+
+
+def test_an_editor_who_is_not_an_author_is_not_offered_withdraw(client, editor, writer, ready_article):
+    workflow.submit(ready_article, by=writer)
+    client.force_login(editor)
+    html = client.get(change_url(ready_article)).content.decode()
+    assert 'value="request_changes"' in html and 'value="withdraw"' not in html
+
+
+# Django's history page (issue 15, item 5) -----------------------------------------
+
+
+def test_a_workflow_click_is_entered_in_django_s_history_instead_of_no_changes(
+    client, editor, writer, ready_article
+):
+    from django.contrib.admin.models import LogEntry
+
+    workflow.submit(ready_article, by=writer)
+    client.force_login(editor)
+    press(client, ready_article, "request_changes", _workflow_comment="出典を書いてください")
+    entries = LogEntry.objects.filter(object_id=str(ready_article.pk)).order_by("pk")
+    messages = [entry.get_change_message() for entry in entries]
+    assert messages == ["下書き → レビュー中", "レビュー中 → 下書き（コメント: 出典を書いてください）"]
+    assert [entry.user for entry in entries] == [writer, editor]
+    history = client.get(reverse("admin:articles_article_history", args=[ready_article.pk])).content.decode()
+    assert "レビュー中 → 下書き（コメント: 出典を書いてください）" in history
+    assert "変更はありませんでした" not in history

@@ -102,6 +102,19 @@ def test_mixed_polite_and_plain_endings(article):
     assert "style_mix" not in codes(save_body(article, consistent))
 
 
+def test_one_style_warning_per_paragraph_each_naming_its_paragraph_once(article):
+    body = (
+        "需要は伸びています。供給も増えています。\n\n価格は下がるだろう。\n\n在庫は減っています。\n\n"
+        "利益は減るのだ。\n\n見通しは明るいです。\n\n" + READY_BODY
+    )
+    mixed = [finding for finding in review_findings(save_body(article, body)) if finding.code == "style_mix"]
+    assert [finding.paragraph for finding in mixed] == [2, 4]
+    for finding in mixed:
+        shown = f"{finding.message}（{finding.where}）"  # as the workflow panel shows it
+        assert shown.count("段落") == 1, shown
+        assert "だ・である調" in finding.message and not finding.blocking
+
+
 def test_required_disclaimer_for_investment_articles(article, settings):
     found = codes(save_body(article, "装置受注は回復しています。"))
     assert found["required_passage"].blocking

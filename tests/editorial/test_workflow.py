@@ -30,6 +30,8 @@ RULES = {
     "reopen": (S.ARCHIVED, S.REVIEW, {"editor", "superuser"}),
     "mark_continuation": (S.DRAFT, S.CONTINUATION, {"editor", "superuser"}),
     "mark_complete": (S.CONTINUATION, S.DRAFT, {"editor", "superuser"}),
+    # The author's own verb: an editor who is not an author uses request_changes.
+    "withdraw": (S.REVIEW, S.DRAFT, {"author"}),
 }
 ROLES = ["author", "other_writer", "editor", "superuser"]
 
@@ -103,7 +105,7 @@ def test_writer_sees_only_submit_on_own_draft(writer, editor, ready_article):
         "mark_continuation",
     ]
     set_stage(ready_article, S.REVIEW)
-    assert workflow.available_actions(ready_article, writer) == []
+    assert [a.verb for a in workflow.available_actions(ready_article, writer)] == ["withdraw"]
     assert [a.verb for a in workflow.available_actions(ready_article, editor)] == [
         "approve",
         "request_changes",

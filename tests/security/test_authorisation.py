@@ -153,6 +153,8 @@ WORKFLOW_MATRIX = {
     "mark_continuation": (S.DRAFT,        S.CONTINUATION, LOGIN, REFUSED, REFUSED, MOVES, MOVES),
     "mark_complete":     (S.CONTINUATION, S.DRAFT,        LOGIN, REFUSED, REFUSED, MOVES, MOVES),
     "request_changes":   (S.REVIEW,       S.DRAFT,        LOGIN, REFUSED, REFUSED, MOVES, MOVES),
+    # The author's: the writer's read-only form in review still takes this one button.
+    "withdraw":          (S.REVIEW,       S.DRAFT,        LOGIN, MOVES,   REFUSED, REFUSED, REFUSED),
     "approve":           (S.REVIEW,       S.PUBLISHED,    LOGIN, REFUSED, REFUSED, MOVES, MOVES),
     "publish":           (S.SCHEDULED,    S.PUBLISHED,    LOGIN, REFUSED, REFUSED, MOVES, MOVES),
     "reschedule":        (S.SCHEDULED,    S.SCHEDULED,    LOGIN, REFUSED, REFUSED, MOVES, MOVES),
