@@ -10,8 +10,7 @@ class EditorialConfig(AppConfig):
     def ready(self):
         from .permission_names import name_default_permissions
 
-        # Connected after django.contrib.auth's receiver (auth is installed earlier), so
-        # the permissions it has just made are there to be renamed.
+        # Before or after django.contrib.auth's receiver: this one makes what is missing first.
         post_migrate.connect(name_default_permissions, dispatch_uid="editorial.permission_names")
 
 

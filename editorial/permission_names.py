@@ -21,12 +21,19 @@ def japanese_name(action: str, opts) -> str:
 
 
 def name_default_permissions(app_config, using=DEFAULT_DB_ALIAS, **kwargs):
-    """``post_migrate`` receiver, connected after Django's own that creates the permissions."""
+    """``post_migrate`` receiver: the app's permissions, made if missing, named in Japanese."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
     if not app_config.models_module or not router.allow_migrate_model(using, Permission):
         return
+    # Django's receiver makes them too, but it may run after this one (editorial comes
+    # before auth in INSTALLED_APPS, so its templates win): made first here, whatever the
+    # order (it makes only what is missing).
+    create_permissions(
+        app_config, verbosity=0, using=using, **{k: v for k, v in kwargs.items() if k == "apps"}
+    )
     # The installed models, not the migration state's: only theirs carry translatable names.
     models = list(app_config.get_models())
     content_types = ContentType.objects.db_manager(using).get_for_models(*models, for_concrete_models=False)

@@ -34,6 +34,9 @@ LISTED_FIELDS = (
     "transition__actor__username",
     "transition__actor__first_name",
     "transition__actor__last_name",
+    # The name an account without 姓 名 is shown by (editorial.people.display_name).
+    "transition__actor__author_profile__id",
+    "transition__actor__author_profile__name",
 )
 
 
@@ -47,7 +50,7 @@ def inbox(user):
 
 def listed(rows):
     """``rows`` with what a list of them shows, in one query."""
-    return rows.select_related("article", "transition__actor").only(*LISTED_FIELDS)
+    return rows.select_related("article", "transition__actor__author_profile").only(*LISTED_FIELDS)
 
 
 def unread_count(user) -> int:

@@ -157,7 +157,7 @@ def sent_back_to(user) -> list[Transition]:
     rows = (
         Transition.objects.filter(pk__in=waiting_on_user.values("sent_back"))
         .exclude(actor=user)
-        .select_related("article", "actor")
+        .select_related("article", "actor__author_profile")
         .only(
             "id",
             "from_status",
@@ -171,6 +171,8 @@ def sent_back_to(user) -> list[Transition]:
             "actor__username",
             "actor__first_name",
             "actor__last_name",
+            "actor__author_profile__id",
+            "actor__author_profile__name",
         )
         .order_by("-created_at", "-pk")
     )

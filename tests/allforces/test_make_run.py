@@ -17,10 +17,11 @@ import django
 django.setup()
 from articles.models import Article
 from editorial import emails, previews
-from editorial.models import Notification
+from editorial.models import Notification, Transition
 article = Article(pk=5, title="予約記事", slug="yoyaku")
 print(previews.preview_url(article))
-print(emails.COMPOSE[Notification.Kind.SUBMITTED](Notification(article=article))[1])
+submitted = Transition(article=article, from_status="draft", to_status="review")
+print(emails.COMPOSE[Notification.Kind.SUBMITTED](Notification(article=article, transition=submitted))[1])
 """
 
 
