@@ -22,6 +22,11 @@ LONG_COMMENT = "出典の年次を本文と図表でそろえてください。"
 def worked_article(ready_article, writer, editor):
     """An article with a stage history, three revisions, an alternative continuation
     and Django history rows: every table the pages under test can show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article
     from editorial import revisions, workflow
     from editorial.continuation import segments
     from tests.factories import READY_BODY, make_article
@@ -40,6 +45,14 @@ def worked_article(ready_article, writer, editor):
     workflow.submit(ready_article, by=writer)
     for number in range(3):
         make_article(title=f"{LONG_TITLE}（その{number}）", body=READY_BODY, authors=[writer.author_profile])
+    # A publication time brings the list's date drill-down and a filled 公開予定日時 column.
+    make_article(
+        title="予約済みの記事",
+        body=READY_BODY,
+        authors=[writer.author_profile],
+        status=Article.Status.SCHEDULED,
+        publish_at=timezone.now() + timedelta(days=3),
+    )
     ready_article.refresh_from_db()
     return ready_article
 
