@@ -1,7 +1,12 @@
 """The desk in a real browser: a writer sent back an article reads the comment
 and the notification on a phone, and opening it marks it read."""
 
+from pathlib import Path
+
 import pytest
+
+# The README shows the desk as these tests leave it.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +39,7 @@ def test_a_writer_finds_what_was_sent_back_on_the_desk(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the desk scrolls sideways by {overflow}px at {width}px"
     screenshot(f"desk-{width}")
+    page.screenshot(path=SCREENSHOTS / f"desk-{width}.png", full_page=True)
     page.locator("#desk-notifications .notification-open").click()
     page.wait_for_url(f"{live_server.url}/admin/articles/article/{ready_article.pk}/change/")
     assert page.locator(".unread-count").count() == 0
