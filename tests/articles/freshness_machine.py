@@ -228,6 +228,14 @@ class EditorialWorld(RuleBasedStateMachine):
         with after_commit():
             author.save()
 
+    @rule()
+    def delete_an_author_without_articles(self):
+        """An author with articles cannot be deleted (the byline is protected); one without can."""
+        unused = Author.objects.filter(article_links__isnull=True).order_by("pk").first()
+        if unused is not None and Author.objects.count() > 1:
+            with after_commit():
+                unused.delete()
+
     @rule(pick=PICK, name=st.sampled_from(["半導体", "決算"]))
     def rename_a_tag(self, pick, name):
         tags = self._tags()
