@@ -432,6 +432,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
             if author_form.cleaned_data.get("author") and not author_form.cleaned_data.get("DELETE")
         ]
         author_forms.sort(key=lambda author_form: author_form.cleaned_data.get("position") or 0)
+        request.saved_as_pending = True
         pending.save_pending(
             form.instance,
             categories=form.cleaned_data.get("categories") or [],
@@ -451,6 +452,12 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                 "内容を確認してから公開してください。",
             )
         messages.info(request, f"公開中の記事は変えずに、未公開の変更として保存しました。{follow_up}")
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's 「…を変更しました。」 would say the live article changed; _save_pending says what did.
+        if getattr(request, "saved_as_pending", False) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     def construct_change_message(self, request, form, formsets, add=False):
         if _goes_pending(form.instance, not add):
@@ -476,6 +483,9 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        # 今すぐ公開 submits the form: what was typed since it opened is saved first, then published.
+        if request.POST.get("_pending") == "publish":
+            return self._publish_pending(request, obj)
         if "_workflow" in request.POST:
             return self._perform_workflow(request, obj)
         return super().response_change(request, obj)
@@ -682,6 +692,9 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         article = self._article_for(request, pk)
         if not is_editor(request.user):
             raise PermissionDenied
+        return self._publish_pending(request, article)
+
+    def _publish_pending(self, request, article):
         try:
             pending.publish_pending(article, by=request.user)
         except WorkflowError as error:

@@ -101,6 +101,9 @@ def test_editor_save_of_a_published_article_keeps_the_reader_page_unchanged(
         response = save_in_admin(client, live_article, title="新しいタイトル", body="新しい本文です。")
 
     assert response.status_code == 302
+    said = client.get(response.url).content.decode()
+    assert "公開中の記事は変えずに、未公開の変更として保存しました。" in said
+    assert "を変更しました" not in said
     after = reader_page(reader, live_article)
     assert "新しい本文です。" not in after
     assert LIVE_BODY in after
@@ -127,7 +130,7 @@ def test_change_form_shows_the_pending_version_with_its_banner_and_buttons(clien
     assert "公開中の記事とは別に、未公開の変更があります" in page
     assert "作業中の本文です。" in page
     assert "半導体" in page
-    assert reverse("admin:articles_article_pending_publish", args=[live_article.pk]) in page
+    assert 'name="_pending" value="publish"' in page
     assert reverse("admin:articles_article_pending_discard", args=[live_article.pk]) in page
     assert reverse("admin:articles_article_pending_diff", args=[live_article.pk]) in page
 
@@ -212,7 +215,7 @@ def test_writer_save_of_their_own_published_article_proposes_a_pending_version(
     page = client.get(change_url(live_article)).content.decode()
     assert "未公開の変更があります" in page
     assert "編集者が確認して公開します" in page
-    assert reverse("admin:articles_article_pending_publish", args=[live_article.pk]) not in page
+    assert 'name="_pending" value="publish"' not in page
 
     editor_client = Client()
     editor_client.force_login(editor)
@@ -403,3 +406,31 @@ def test_a_pending_version_left_behind_by_archiving_is_not_brought_back_after_la
     assert "未公開の変更があります" not in page
     assert "置き去りの本文です。" not in page
     assert pending.pending_of(live_article) is None
+
+
+def test_publish_now_from_the_form_saves_what_was_typed_first(
+    client, editor, live_article, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    save_in_admin(client, live_article, body="保存済みの変更です。")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_in_admin(client, live_article, body="公開直前に直した本文です。", _pending="publish")
+
+    assert response.status_code == 302
+    live_article.refresh_from_db()
+    assert live_article.body == "公開直前に直した本文です。"
+    assert "公開直前に直した本文です。" in reader_page(Client(), live_article)
+    assert pending.pending_of(live_article) is None
+
+
+def test_a_writer_pressing_publish_now_keeps_their_proposal_unpublished(client, writer, live_article):
+    client.force_login(writer)
+
+    response = save_in_admin(client, live_article, body="ライターの提案です。", _pending="publish")
+
+    assert response.status_code == 302
+    live_article.refresh_from_db()
+    assert live_article.body == LIVE_BODY
+    assert pending.pending_of(live_article).body == "ライターの提案です。"
+    assert "公開できるのは編集者だけです" in client.get(response.url).content.decode()
