@@ -148,7 +148,9 @@ class ArticleAdminForm(forms.ModelForm):
     def _report_conflict(self, conflict):
         theirs = Article.objects.get(pk=self.instance.pk)
         mine = {field: self.cleaned_data.get(field, "") or "" for field in ("title", "excerpt", "body")}
-        self.conflict = {"diff": diff_fields(as_snapshot(theirs), mine), "version": theirs.version}
+        # On a published article the other save may be a pending version: that is what to compare with.
+        saved = pending_of(theirs) or theirs
+        self.conflict = {"diff": diff_fields(as_snapshot(saved), mine), "version": theirs.version}
         # The editor's text stays in the form. Saving again after reading the
         # diff is a deliberate choice, so the form now carries the new version.
         self.data = self.data.copy()

@@ -294,6 +294,7 @@ def test_save_from_a_form_opened_before_the_pending_version_is_refused_and_keeps
     page = response.content.decode()
     assert "他の人の保存と重なりました" in page
     assert "古い画面から書いた本文です。" in page
+    assert "編集長" in page  # the diff is against the pending version they saved
     assert PendingVersion.objects.get(article=live_article).body == "編集長の本文です。"
 
 
