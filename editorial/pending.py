@@ -151,6 +151,11 @@ def publish_pending(article, *, by) -> Article:
             raise WorkflowError(
                 f"この記事は「{locked.get_status_display()}」のため、未公開の変更としては公開できません。"
             )
+        if Article.objects.exclude(pk=locked.pk).filter(slug=pending.slug).exists():
+            # Free when the pending version was saved, taken since by another article.
+            raise WorkflowError(
+                f"スラッグ「{pending.slug}」はほかの記事が使っています。別のスラッグにして保存してから公開してください。"
+            )
         for field in CONTENT_FIELDS:
             setattr(locked, field, getattr(pending, field))
         locked.cover = pending.cover.name

@@ -435,3 +435,20 @@ def test_a_writer_pressing_publish_now_keeps_their_proposal_unpublished(client, 
     assert live_article.body == LIVE_BODY
     assert pending.pending_of(live_article).body == "ライターの提案です。"
     assert "公開できるのは編集者だけです" in client.get(response.url).content.decode()
+
+
+def test_a_slug_taken_since_the_pending_version_was_saved_is_refused_in_japanese(
+    client, editor, live_article, author
+):
+    client.force_login(editor)
+    save_in_admin(client, live_article, slug="new-address")
+    make_article(title="別の記事", slug="new-address", authors=[author])
+
+    response = client.post(
+        reverse("admin:articles_article_pending_publish", args=[live_article.pk]), follow=True
+    )
+
+    assert "スラッグ「new-address」はほかの記事が使っています" in response.content.decode()
+    live_article.refresh_from_db()
+    assert live_article.slug != "new-address"
+    assert pending.pending_of(live_article).slug == "new-address"
