@@ -27,7 +27,7 @@ from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
-from . import bulk_actions, people, previews, revisions, scheduling, workflow
+from . import bulk_actions, pending, people, previews, revisions, scheduling, workflow
 from .checks import review_findings
 from .continuation import segments as continuation
 from .continuation.panel import highlighted_join, tree
@@ -39,7 +39,14 @@ from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm, TagAdminForm, explain_nul_in, row_id
 from .models import Revision, Segment
 from .people import display_name
-from .roles import author_profile, is_author_of, is_editor, may_edit_content, visible_articles, visible_tags
+from .roles import (
+    author_profile,
+    is_author_of,
+    is_editor,
+    may_save_changes,
+    visible_articles,
+    visible_tags,
+)
 from .widgets import (
     QuietPreviewMarkdownxWidget,
     SafeAutocompleteSelect,
@@ -266,6 +273,12 @@ class ArticleAuthorInline(SafeInputs, admin.TabularInline):
         formset.acting_user = request.user  # a class made for this request
         return formset
 
+    def get_extra(self, request, obj=None, **kwargs):
+        proposed = pending.pending_of(obj) if obj is not None and obj.pk else None
+        if proposed is not None and request.method != "POST":
+            return max(0, len(proposed.authors) - self.min_num)
+        return super().get_extra(request, obj, **kwargs)
+
 
 class VisibleTagsFilter(admin.RelatedFieldListFilter):
     """The tag filter, naming only the tags the user may see."""
@@ -363,7 +376,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return may_edit_content(request.user, obj)
+        return may_save_changes(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and is_editor(request.user)
@@ -386,7 +399,16 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
 
     # Saving: version, revision, stage ----------------------------------------
 
+    def save_model(self, request, obj, form, change):
+        # A published article's form saves a pending version instead (save_related):
+        # readers keep the live content until an editor publishes it.
+        if not _goes_pending(obj, change):
+            super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
+        if _goes_pending(form.instance, change):
+            self._save_pending(request, form, formsets)
+            return
         super().save_related(request, form, formsets, change)
         article = form.instance
         content_changed = not change or form.has_changed() or any(fs.has_changed() for fs in formsets)
@@ -398,6 +420,54 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                 request,
                 f"ステージが「{previous_stage}」から「{article.get_status_display()}」に変わりました。",
             )
+
+    def _save_pending(self, request, form, formsets):
+        if not (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            return
+        author_forms = [
+            author_form
+            for formset in formsets
+            if isinstance(formset, AtLeastOneAuthorFormSet)
+            for author_form in formset.forms
+            if author_form.cleaned_data.get("author") and not author_form.cleaned_data.get("DELETE")
+        ]
+        author_forms.sort(key=lambda author_form: author_form.cleaned_data.get("position") or 0)
+        request.saved_as_pending = True
+        pending.save_pending(
+            form.instance,
+            categories=form.cleaned_data.get("categories") or [],
+            tags=form.cleaned_data.get("tags") or [],
+            authors=[author_form.cleaned_data["author"] for author_form in author_forms],
+            by=request.user,
+        )
+        follow_up = (
+            "編集者が公開するまで、読者には今の内容が表示されます。"
+            if not is_editor(request.user)
+            else "「今すぐ公開」を押すまで、読者には今の内容が表示されます。"
+        )
+        if form.went_live_meanwhile:
+            messages.warning(
+                request,
+                "この記事は開いたあとに公開されたため、変更は公開されず、未公開の変更として保存されました。"
+                "内容を確認してから公開してください。",
+            )
+        messages.info(request, f"公開中の記事は変えずに、未公開の変更として保存しました。{follow_up}")
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's 「…を変更しました。」 would say the live article changed; _save_pending says what did.
+        if getattr(request, "saved_as_pending", False) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if _goes_pending(form.instance, not add):
+            # Nothing of the article itself was saved: Django's message would read the
+            # formsets' saved rows, and say the article changed.
+            labels = [str(form.fields[name].label) for name in form.changed_data if name in form.fields]
+            if any(formset.has_changed() for formset in formsets):
+                labels.append("著者")
+            return f"未公開の変更として保存しました（{'、'.join(labels) or '変更なし'}）。"
+        return super().construct_change_message(request, form, formsets, add)
 
     def log_change(self, request, obj, message):
         # A workflow button saves the form before the verb runs; an unchanged
@@ -413,6 +483,9 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        # 今すぐ公開 submits the form: what was typed since it opened is saved first, then published.
+        if request.POST.get("_pending") == "publish":
+            return self._publish_pending(request, obj)
         if "_workflow" in request.POST:
             return self._perform_workflow(request, obj)
         return super().response_change(request, obj)
@@ -465,6 +538,8 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                     article.revisions.select_related("author__author_profile")[:100]
                 ),
                 can_share_preview=is_editor(request.user),
+                pending_version=pending.pending_of(article),
+                can_publish_pending=is_editor(request.user),
                 can_restore=self.has_change_permission(request, article),
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -492,6 +567,16 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         profile = author_profile(request.user) if first_display else None
         if profile is not None and isinstance(inline, ArticleAuthorInline):
             kwargs["initial"] = [{"author": profile.pk, "position": 0}]
+        proposed = pending.pending_of(obj) if obj is not None and obj.pk else None
+        if proposed is not None and isinstance(inline, ArticleAuthorInline):
+            # The byline of the pending version, as new rows: the live rows stay
+            # the live article's. Not on a POST, for the reason above.
+            kwargs["queryset"] = ArticleAuthor.objects.none()
+            if request.method != "POST":
+                kwargs["initial"] = [
+                    {"author": author_id, "position": position}
+                    for position, author_id in enumerate(proposed.authors)
+                ]
         return kwargs
 
     def get_urls(self):
@@ -516,6 +601,19 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                 "<int:pk>/revisions/<int:revision_pk>/restore/",
                 wrap(require_POST(self.restore_revision_view)),
                 name="articles_article_revision_restore",
+            ),
+            path(
+                "<int:pk>/pending/diff/", wrap(self.pending_diff_view), name="articles_article_pending_diff"
+            ),
+            path(
+                "<int:pk>/pending/publish/",
+                wrap(require_POST(self.publish_pending_view)),
+                name="articles_article_pending_publish",
+            ),
+            path(
+                "<int:pk>/pending/discard/",
+                wrap(require_POST(self.discard_pending_view)),
+                name="articles_article_pending_discard",
             ),
             *super().get_urls(),
         ]
@@ -574,15 +672,63 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         }
         return TemplateResponse(request, "editorial/admin/revision_diff.html", context)
 
+    def pending_diff_view(self, request, pk):
+        article = self._article_for(request, pk)
+        proposed = pending.pending_of(article)
+        if proposed is None:
+            raise Http404("この記事に未公開の変更はありません。")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "article": article,
+            "pending_version": proposed,
+            "diff": revisions.diff_fields(revisions.as_snapshot(article), revisions.as_snapshot(proposed)),
+            "other_changes": pending.other_changes(article, proposed),
+            "title": f"公開中と未公開の変更の比較: {article.title}",
+        }
+        return TemplateResponse(request, "editorial/admin/pending_diff.html", context)
+
+    def publish_pending_view(self, request, pk):
+        article = self._article_for(request, pk)
+        if not is_editor(request.user):
+            raise PermissionDenied
+        return self._publish_pending(request, article)
+
+    def _publish_pending(self, request, article):
+        try:
+            pending.publish_pending(article, by=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "未公開の変更を公開しました。読者にも新しい内容が表示されます。")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def discard_pending_view(self, request, pk):
+        article = self._article_for(request, pk)
+        if not is_editor(request.user):
+            raise PermissionDenied
+        try:
+            pending.discard_pending(article, by=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "未公開の変更を破棄しました。公開中の内容はそのままです。")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
     def restore_revision_view(self, request, pk, revision_pk):
         article = self._article_for(request, pk, change=True)
         revision = get_object_or_404(Revision, pk=revision_pk, article=article)
         try:
-            revisions.restore_revision(article, revision, by=request.user)
+            if article.status == Article.Status.PUBLISHED:
+                pending.restore_as_pending(article, revision, by=request.user)
+                done = f"第{revision.version}版の内容を未公開の変更にしました。公開中の内容はまだ変わっていません。"
+            else:
+                revisions.restore_revision(article, revision, by=request.user)
+                done = f"第{revision.version}版の内容を復元しました（新しい版として保存）。"
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"第{revision.version}版の内容を復元しました（新しい版として保存）。")
+            messages.success(request, done)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def schedule_view(self, request):
@@ -716,6 +862,10 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
     @admin.display(description="カテゴリー")
     def category_names(self, article):
         return "、".join(category.name for category in article.categories.all())
+
+
+def _goes_pending(article, change) -> bool:
+    return change and article.status == Article.Status.PUBLISHED
 
 
 def _id_or_404(value) -> int:

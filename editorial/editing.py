@@ -4,7 +4,7 @@ the article since the editor opened it."""
 from articles.models import Article
 
 from .exceptions import EditConflict, NotPermitted
-from .roles import may_edit_content
+from .roles import may_save_changes
 
 # Fields only the workflow's verbs write; content saves leave them alone.
 WORKFLOW_FIELDS = ("status", "publish_at", "published_at", "first_published_at")
@@ -23,10 +23,10 @@ def lock_for_edit(article_pk, *, expected_version, by) -> Article:
     current = Article.objects.select_for_update().get(pk=article_pk)
     # The admin asked before this lock; a verb that held it (an approve, say)
     # may have moved the article out of the writer's hands meanwhile.
-    if by is not None and not may_edit_content(by, current):
+    if by is not None and not may_save_changes(by, current):
         raise NotPermitted(
             f"この記事は開いたあとに「{current.get_status_display()}」になったため、保存できませんでした。"
-            "ライターが編集できるのは、下書きと続き待ちの自分の記事だけです。"
+            "ライターが編集できるのは、下書きと続き待ちの自分の記事（公開中なら未公開の変更として）だけです。"
         )
     if current.version != expected_version:
         raise EditConflict(current_version=current.version)

@@ -16,6 +16,7 @@ from .editing import SCHEDULE_BOUND_STAGES, WORKFLOW_FIELDS, lock_for_edit
 from .exceptions import EditConflict, NotPermitted
 from .limits import body_too_long
 from .models import Segment
+from .pending import form_initial, pending_of
 from .revisions import as_snapshot, diff_fields
 
 MAX_ROW_ID = 2**63 - 1  # PostgreSQL bigint
@@ -80,8 +81,12 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         explain_nul_characters(self)
         self.conflict = None
+        self.went_live_meanwhile = False
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+            # A published article's form edits its pending version, if it has one.
+            if proposed := pending_of(self.instance):
+                self.initial.update(form_initial(proposed))
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
@@ -127,6 +132,11 @@ class ArticleAdminForm(forms.ModelForm):
                 raise ValidationError(str(refusal), code="not_permitted") from None
             except EditConflict as conflict:
                 self._report_conflict(conflict)
+            # Published since this form was read (the scheduler, an approve): the
+            # save becomes a pending version, and the admin says why.
+            self.went_live_meanwhile = (
+                self.instance.status != Article.Status.PUBLISHED and locked.status == Article.Status.PUBLISHED
+            )
             # The stage may have moved since this form was read (the scheduler
             # publishing, say); a content save must never write an old one back.
             for field in WORKFLOW_FIELDS:
@@ -138,7 +148,9 @@ class ArticleAdminForm(forms.ModelForm):
     def _report_conflict(self, conflict):
         theirs = Article.objects.get(pk=self.instance.pk)
         mine = {field: self.cleaned_data.get(field, "") or "" for field in ("title", "excerpt", "body")}
-        self.conflict = {"diff": diff_fields(as_snapshot(theirs), mine), "version": theirs.version}
+        # On a published article the other save may be a pending version: that is what to compare with.
+        saved = pending_of(theirs) or theirs
+        self.conflict = {"diff": diff_fields(as_snapshot(saved), mine), "version": theirs.version}
         # The editor's text stays in the form. Saving again after reading the
         # diff is a deliberate choice, so the form now carries the new version.
         self.data = self.data.copy()

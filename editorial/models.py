@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from articles.images import CoverField, cover_upload_to
 from articles.models import Article
 
 from .people import display_name
@@ -255,3 +256,45 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.article} → {self.recipient}"
+
+
+class PendingVersion(models.Model):
+    """Changes saved to a published article that readers do not see yet: one per
+    article, replaced by each later save, until an editor publishes or discards it.
+
+    It holds what the change form edits of the article's content and byline;
+    the stage and times stay with the article, which only the workflow moves."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="pending_version")
+    based_on_version = models.PositiveIntegerField(
+        "元の版", help_text="この変更を保存したときの記事の版。これより新しい保存は上書きしません。"
+    )
+    title = models.CharField("タイトル", max_length=200)
+    slug = models.SlugField("スラッグ", max_length=Article.SLUG_MAX_LENGTH, allow_unicode=True)
+    body = models.TextField("本文", blank=True)
+    excerpt = models.TextField("抜粋", blank=True)
+    cover = CoverField("表紙画像", upload_to=cover_upload_to, blank=True)
+    cover_alt = models.CharField("表紙画像の説明", max_length=200, blank=True)
+    categories = models.JSONField("カテゴリー", default=list, blank=True)
+    tags = models.JSONField("タグ", default=list, blank=True)
+    authors = models.JSONField("著者", default=list, blank=True, help_text="著者の ID を並び順に。")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保存した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField("保存日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "未公開の変更"
+        verbose_name_plural = "未公開の変更"
+
+    def __str__(self):
+        return f"{self.article} の未公開の変更"
+
+    @property
+    def saved_by_name(self):
+        return display_name(self.saved_by) if self.saved_by else ""

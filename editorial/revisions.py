@@ -13,7 +13,7 @@ from articles import freshness
 from articles.models import Article, ArticleAuthor, Category
 
 from . import workflow
-from .exceptions import NotPermitted
+from .exceptions import NotPermitted, WorkflowError
 from .models import Revision
 from .roles import may_edit_content
 
@@ -77,6 +77,11 @@ def restore_revision(article, revision, *, by) -> Revision:
         locked = Article.objects.select_for_update().get(pk=article.pk)
         if not may_edit_content(by, locked):
             raise NotPermitted("この記事を復元する権限がありません。")
+        if locked.status == Article.Status.PUBLISHED:
+            # A live article's restore waits for an editor (editorial.pending.restore_as_pending).
+            raise WorkflowError(
+                "公開中の記事は、復元した内容を未公開の変更として保存します。画面を開き直してください。"
+            )
         locked.title = revision.title
         locked.body = revision.body
         locked.excerpt = revision.excerpt

@@ -107,3 +107,11 @@ def may_edit_content(user, article) -> bool:
     if is_editor(user):
         return True
     return article.status in WRITER_EDITABLE_STAGES and is_author_of(user, article)
+
+
+def may_save_changes(user, article) -> bool:
+    """Whether ``user`` may save the change form: content they may edit, or a
+    published article of their own, whose changes wait as a pending version."""
+    if may_edit_content(user, article):
+        return True
+    return article.status == "published" and is_author_of(user, article)

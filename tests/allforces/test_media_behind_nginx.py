@@ -20,6 +20,7 @@ from PIL import Image
 
 from allforces.media import MEDIA_CSP
 from articles.models import Article
+from editorial import pending
 from tests.celery_worker import running_worker, wait_until
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import make_article
@@ -126,6 +127,8 @@ def test_a_covers_renditions_are_served_to_readers(nginx, media_root, client, ed
             as_editor(client, editor),
         )
         assert status == 302, body
+        # The article is live: its new cover waits as a pending version until published (issue 15, item 3).
+        pending.publish_pending(article, by=editor)
         assert wait_until(lambda: Article.objects.get(pk=article.pk).cover_renditions)
 
     status, _, page = nginx.front("GET", article.get_absolute_url())

@@ -54,7 +54,10 @@ def test_cover_upload_is_stored_under_a_generated_name_and_rendered_after_commit
     article = make_article(title="表紙の記事", authors=[author], published=True)
     with django_capture_on_commit_callbacks() as callbacks:
         response = upload_cover(admin_client, article, png(), cover_alt="夜のデータセンター")
-    assert response.status_code == 302, response.context["errors"] if response.context else response
+        assert response.status_code == 302, response.context["errors"] if response.context else response
+        # The article is live: its new cover waits as a pending version until published (issue 15, item 3).
+        assert not Article.objects.get(pk=article.pk).cover
+        admin_client.post(reverse("admin:articles_article_pending_publish", args=[article.pk]))
     article.refresh_from_db()
     assert article.cover.name.startswith("covers/") and "my photo" not in article.cover.name
     assert article.cover_renditions is None  # made by the task, not by the request

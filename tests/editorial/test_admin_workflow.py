@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial import previews, revisions, workflow
-from editorial.models import Revision, Transition
+from editorial.models import PendingVersion, Revision, Transition
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import READY_BODY, make_article, make_author
 
@@ -277,7 +277,9 @@ def test_a_content_save_never_writes_back_a_stage_that_moved_meanwhile(client, e
     assert response.status_code == 302
     ready_article.refresh_from_db()
     assert (ready_article.status, ready_article.published_at) == (S.PUBLISHED, published_at)
-    assert "追記しました。" in ready_article.body
+    # Published meanwhile, so the save waits as a pending version (issue 15, item 3).
+    assert "追記しました。" not in ready_article.body
+    assert "追記しました。" in PendingVersion.objects.get(article=ready_article).body
 
 
 def test_malformed_ids_in_admin_urls_are_404s(client, editor, ready_article):

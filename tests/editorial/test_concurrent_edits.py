@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from editorial import workflow
-from editorial.models import Revision
+from editorial.models import PendingVersion, Revision
 from tests.editorial.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,7 +77,7 @@ def test_writer_save_queued_behind_an_approve_is_refused_once_it_gets_the_lock(w
     responses = {}
 
     def writer_saves():
-        client = Client()
+        client = responses["client"] = Client()
         client.force_login(writer)
         try:
             responses["writer"] = client.post(url, data)
@@ -97,11 +97,14 @@ def test_writer_save_queued_behind_an_approve_is_refused_once_it_gets_the_lock(w
         workflow.approve(article, by=editor)
     saving.join(timeout=30)
 
+    # A writer may propose changes to their own published article (issue 15, item 3):
+    # the save waits as a pending version, says so, and readers keep the approved text.
     response = responses["writer"]
-    assert response.status_code == 200
-    assert "「公開中」になったため、保存できませんでした" in response.content.decode()
+    assert response.status_code == 302
     article = Article.objects.get(pk=ready_article.pk)
     assert article.status == Article.Status.PUBLISHED
     assert article.body == ready_article.body
-    assert article.version == 1
     assert not Revision.objects.filter(article=article).exists()
+    assert PendingVersion.objects.get(article=article).body == "ライターが承認の裏で書き換えた本文です。"
+    shown = responses["client"].get(response.url).content.decode()
+    assert "この記事は開いたあとに公開されたため" in shown

@@ -26,6 +26,8 @@ def test_the_worker_makes_renditions_the_page_then_shows(admin_client, client, a
         )
         response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
         assert response.status_code == 302
+        # The article is live: its new cover waits as a pending version until published (issue 15, item 3).
+        admin_client.post(reverse("admin:articles_article_pending_publish", args=[article.pk]))
         assert wait_until(lambda: Article.objects.get(pk=article.pk).cover_renditions)
 
     stored = Article.objects.get(pk=article.pk).cover_renditions

@@ -130,6 +130,10 @@ ADMIN_MATRIX = {
     "articles_article_revision_diff":      ("GET",  LOGIN, OK,        FORBIDDEN, OK,        OK),
     "articles_article_revision_restore":   ("POST", LOGIN, REDIRECT,  FORBIDDEN, REDIRECT,  REDIRECT),
     "articles_article_preview_link":       ("POST", LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT,  REDIRECT),
+    # Pending versions of a published article (the draft under test has none to show).
+    "articles_article_pending_diff":       ("GET",  LOGIN, MISSING,   FORBIDDEN, MISSING,   MISSING),
+    "articles_article_pending_publish":    ("POST", LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT,  REDIRECT),
+    "articles_article_pending_discard":    ("POST", LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT,  REDIRECT),
     # Notifications: everyone has a list; the one under test is the writer's, nobody else's to mark.
     "notifications":                       ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "notification_read":                   ("POST", LOGIN, REDIRECT,  MISSING,   MISSING,   MISSING),
@@ -306,6 +310,8 @@ def test_post_only_admin_views_refuse_get(users, objects):
     post_only = (
         "articles_article_preview_link",
         "articles_article_revision_restore",
+        "articles_article_pending_publish",
+        "articles_article_pending_discard",
         "notification_read",
         "notifications_read_all",
     )
