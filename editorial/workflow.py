@@ -204,8 +204,24 @@ def withdraw(article, *, by, comment=""):
 
     Its author's verb (an editor who is not an author sends an article back
     with ``request_changes``, which must say why). The editors are not told:
-    the article simply leaves their review queue."""
-    return _move(article, Status.REVIEW, Status.DRAFT, by=by, comment=comment, permitted=_author_only)
+    the article simply leaves their review queue, and their unread notices of
+    its submission are marked read, so their desk no longer asks for a review.
+    """
+
+    def settle_submission_notices(locked):
+        Notification.objects.filter(
+            article=locked, kind=Notification.Kind.SUBMITTED, read_at__isnull=True
+        ).update(read_at=Now())
+
+    return _move(
+        article,
+        Status.REVIEW,
+        Status.DRAFT,
+        by=by,
+        comment=comment,
+        permitted=_author_only,
+        before_save=settle_submission_notices,
+    )
 
 
 def approve(article, *, by, publish_at: datetime | None = None, comment=""):

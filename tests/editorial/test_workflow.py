@@ -366,3 +366,16 @@ def test_failed_transition_queues_nothing(writer, ready_article, django_capture_
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(GuardFailed):
         workflow.submit(ready_article, by=writer)
     assert callbacks == []
+
+
+def test_a_withdrawal_marks_the_editors_notices_of_the_submission_read(ready_article, writer, editor):
+    from editorial.models import Notification
+
+    workflow.submit(ready_article, by=writer)
+    notices = Notification.objects.filter(article=ready_article, kind=Notification.Kind.SUBMITTED)
+    assert notices.filter(recipient=editor, read_at__isnull=True).exists()
+    workflow.withdraw(ready_article, by=writer)
+    assert notices.exists() and not notices.filter(read_at__isnull=True).exists()
+    # Submitted again, it asks the editors again.
+    workflow.submit(ready_article, by=writer)
+    assert notices.filter(recipient=editor, read_at__isnull=True).count() == 1
