@@ -38,7 +38,7 @@ def _admin_url(article):
 
 def _by(notification):
     # The person as the office names them (姓 名), never their login id.
-    return notification.transition.actor_label
+    return notification.actor_label
 
 
 def _submitted(notification):
@@ -55,7 +55,7 @@ def _changes_requested(notification):
     return (
         _subject("差し戻し", article),
         f"「{article.title}」が {_by(notification)} さんによって差し戻されました。\n\n編集者のコメント:\n"
-        f"{notification.transition.comment}\n\n{_admin_url(article)}\n",
+        f"{notification.message}\n\n{_admin_url(article)}\n",
     )
 
 
@@ -63,7 +63,7 @@ def _published(notification):
     article = notification.article
     by = (
         "公開予定日時になり自動で"
-        if notification.transition.actor_id is None
+        if notification.transition_id is not None and notification.transition.actor_id is None
         else f"{_by(notification)} さんが"
     )
     return (
@@ -72,8 +72,29 @@ def _published(notification):
     )
 
 
+def _update_submitted(notification):
+    article = notification.article
+    note = f"\n\nコメント:\n{notification.message}" if notification.message else ""
+    return (
+        _subject("変更のレビュー依頼", article),
+        f"公開中の「{article.title}」の未公開の変更が {_by(notification)} さんからレビューに出されました。"
+        f"{note}\n\n{_admin_url(article)}\n",
+    )
+
+
+def _mentioned(notification):
+    article = notification.article
+    return (
+        _subject("コメントで名前が挙がりました", article),
+        f"「{article.title}」へのコメントで {_by(notification)} さんがあなたの名前を挙げました。\n\n"
+        f"{notification.message}\n\n{_admin_url(article)}\n",
+    )
+
+
 COMPOSE = {
     Kind.SUBMITTED: _submitted,
+    Kind.UPDATE_SUBMITTED: _update_submitted,
+    Kind.MENTIONED: _mentioned,
     Kind.CHANGES_REQUESTED: _changes_requested,
     Kind.PUBLISHED: _published,
 }

@@ -208,6 +208,9 @@ class Notification(models.Model):
         CHANGES_REQUESTED = "changes_requested", "差し戻し"
         APPROVED = "approved", "承認（公開予約）"
         PUBLISHED = "published", "公開"
+        UPDATE_SUBMITTED = "update_submitted", "変更のレビュー依頼"
+        COMMENTED = "commented", "コメント"
+        MENTIONED = "mentioned", "メンション"
 
     class Email(models.TextChoices):
         PENDING = "pending", "送信待ち"
@@ -229,9 +232,23 @@ class Notification(models.Model):
     transition = models.ForeignKey(
         Transition,
         verbose_name="きっかけ",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
-        help_text="この通知を生んだステージの変更（差し戻しのコメントはここにあります）。",
+        help_text="この通知を生んだステージの変更。コメントや未公開の変更の通知では空欄です。",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="ステージの変更によらない通知で、きっかけを作った人。",
+    )
+    text = models.TextField(
+        "内容", blank=True, help_text="通知に添える文（差し戻しで集めたコメント、コメントの本文など）。"
     )
     created_at = models.DateTimeField("日時", auto_now_add=True)
     read_at = models.DateTimeField("既読にした日時", null=True, blank=True)
@@ -256,6 +273,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.article} → {self.recipient}"
+
+    @property
+    def actor_label(self):
+        """Who caused it, as the office names them."""
+        if self.transition_id is not None:
+            return self.transition.actor_label
+        return display_name(self.actor) if self.actor else "システム"
+
+    @property
+    def message(self):
+        """What it says beside its kind: its own text, else its stage change's comment."""
+        if self.text:
+            return self.text
+        return self.transition.comment if self.transition_id is not None else ""
 
 
 class PendingVersion(models.Model):

@@ -56,7 +56,9 @@ WHO_IS_TOLD = {
 
 # News shown in the admin only. An approval for later is followed by the
 # "published" e-mail when the article goes live; one message a step is enough.
-IN_APP_ONLY = {Kind.APPROVED}
+# A comment is read beside the text, where the writer works; only being named
+# in one (@mention) is worth an e-mail.
+IN_APP_ONLY = {Kind.APPROVED, Kind.COMMENTED}
 
 
 def _email_status(kind, address):
@@ -84,6 +86,27 @@ def record(kind, transitions, *, actor=None):
         for transition in transitions
         for user_id, address in dict(people.get(transition.article_id, ())).items()
         if user_id != actor_id
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
+def record_event(kind, article, *, recipients, actor=None, text=""):
+    """Write ``kind`` notifications of something that is not a stage change (a
+    comment, a mention, a change to a live article sent to review) for the users
+    ``recipients``; the one who acted is not told of their own act. Call inside
+    the event's transaction; return the rows."""
+    actor_id = actor.pk if actor is not None else None
+    rows = [
+        Notification(
+            recipient_id=user.pk,
+            kind=kind,
+            article_id=article.pk,
+            actor_id=actor_id,
+            text=text,
+            email_status=_email_status(kind, user.email),
+        )
+        for user in {user.pk: user for user in recipients}.values()
+        if user.pk != actor_id and user.is_active
     ]
     return Notification.objects.bulk_create(rows)
 

@@ -14,15 +14,23 @@ from articles.models import Article
 from ..models import Notification
 from ..roles import is_editor, visible_articles
 
-# What a listed notification needs of its article, transition and actor; not the body.
+# What a listed notification needs of its article, transition and actors; not the body.
 LISTED_FIELDS = (
     "id",
     "kind",
     "created_at",
     "read_at",
     "article",
+    "text",
     "transition",
     "transition__actor",
+    "actor",
+    "actor__id",
+    "actor__username",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__author_profile__id",
+    "actor__author_profile__name",
     "article__id",
     "article__title",
     "article__status",
@@ -50,7 +58,9 @@ def inbox(user):
 
 def listed(rows):
     """``rows`` with what a list of them shows, in one query."""
-    return rows.select_related("article", "transition__actor__author_profile").only(*LISTED_FIELDS)
+    return rows.select_related("article", "transition__actor__author_profile", "actor__author_profile").only(
+        *LISTED_FIELDS
+    )
 
 
 def unread_count(user) -> int:
