@@ -1,4 +1,5 @@
 from datetime import datetime
+from functools import partial
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt
@@ -29,6 +30,7 @@ from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
 from . import bulk_actions, pending, people, previews, revisions, scheduling, workflow
 from .checks import review_findings
+from .comments import views as comment_views
 from .continuation import segments as continuation
 from .continuation.panel import highlighted_join, tree
 from .continuation.stitching import find_overlap
@@ -541,6 +543,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                 pending_version=pending.pending_of(article),
                 can_publish_pending=is_editor(request.user),
                 can_restore=self.has_change_permission(request, article),
+                **comment_views.panel_context(request, article),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -604,6 +607,26 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
             ),
             path(
                 "<int:pk>/pending/diff/", wrap(self.pending_diff_view), name="articles_article_pending_diff"
+            ),
+            path(
+                "<int:pk>/comments/",
+                wrap(require_POST(partial(comment_views.add_comment, self))),
+                name="articles_article_comment_add",
+            ),
+            path(
+                "<int:pk>/comments/<int:comment_pk>/reply/",
+                wrap(require_POST(partial(comment_views.reply_to_comment, self))),
+                name="articles_article_comment_reply",
+            ),
+            path(
+                "<int:pk>/comments/<int:comment_pk>/resolve/",
+                wrap(require_POST(partial(comment_views.resolve_comment, self))),
+                name="articles_article_comment_resolve",
+            ),
+            path(
+                "<int:pk>/comments/<int:comment_pk>/reopen/",
+                wrap(require_POST(partial(comment_views.reopen_comment, self))),
+                name="articles_article_comment_reopen",
             ),
             path(
                 "<int:pk>/pending/publish/",

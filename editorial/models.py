@@ -250,6 +250,14 @@ class Notification(models.Model):
     text = models.TextField(
         "内容", blank=True, help_text="通知に添える文（差し戻しで集めたコメント、コメントの本文など）。"
     )
+    comment = models.ForeignKey(
+        "Comment",
+        verbose_name="コメント",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     created_at = models.DateTimeField("日時", auto_now_add=True)
     read_at = models.DateTimeField("既読にした日時", null=True, blank=True)
     email_status = models.CharField("メール", max_length=10, choices=Email.choices, default=Email.PENDING)
@@ -329,3 +337,78 @@ class PendingVersion(models.Model):
     @property
     def saved_by_name(self):
         return display_name(self.saved_by) if self.saved_by else ""
+
+
+class Comment(models.Model):
+    """A remark on a passage or a field of an article, or a reply to one.
+
+    A comment on the body keeps the passage it is about (``quote``) with a little
+    of the text on each side, and is found again by that text after every edit
+    (``editorial/comments/anchoring.py``): it follows its passage, and is shown
+    as orphaned when the passage is gone. Comments are never deleted; resolving
+    one closes it, and every comment, reply and resolution is in the history.
+    """
+
+    class Field(models.TextChoices):
+        TITLE = "title", "タイトル"
+        EXCERPT = "excerpt", "抜粋"
+        COVER = "cover", "表紙画像"
+        BODY = "body", "本文"
+
+    article = models.ForeignKey(
+        Article, verbose_name="記事", on_delete=models.CASCADE, related_name="comments"
+    )
+    thread = models.ForeignKey(
+        "self",
+        verbose_name="返信先",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text="空欄は最初のコメント。返信は最初のコメントにつながります。",
+    )
+    field = models.CharField("対象", max_length=10, choices=Field.choices, default=Field.BODY)
+    quote = models.TextField("対象の箇所", blank=True, help_text="空欄は項目全体へのコメント。")
+    prefix = models.CharField("箇所の前の文", max_length=64, blank=True)
+    suffix = models.CharField("箇所の後の文", max_length=64, blank=True)
+    orphaned_at = models.DateTimeField(
+        "箇所を見失った日時", null=True, blank=True, help_text="対象の箇所が本文から消えた日時。"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="書いた人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField("コメント")
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="名前を挙げた人", blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("日時", auto_now_add=True)
+    resolved_at = models.DateTimeField("解決した日時", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="解決した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "コメント"
+        verbose_name_plural = "コメント"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["article", "created_at"], name="comment_article")]
+
+    def __str__(self):
+        return f"{self.article}: {self.text[:30]}"
+
+    @property
+    def author_name(self):
+        return display_name(self.author) if self.author else "（削除された利用者）"
+
+    @property
+    def resolved_by_name(self):
+        return display_name(self.resolved_by) if self.resolved_by else ""

@@ -67,7 +67,7 @@ def _email_status(kind, address):
     return Notification.Email.PENDING if address else Notification.Email.NONE
 
 
-def record(kind, transitions, *, actor=None):
+def record(kind, transitions, *, actor=None, text=""):
     """Write the notifications ``kind`` of ``transitions`` call for; the one
     who acted is not told of their own act. Everyone told gets a row, which
     the admin shows them, whether or not it is e-mailed. Call inside the
@@ -81,6 +81,7 @@ def record(kind, transitions, *, actor=None):
             kind=kind,
             article_id=transition.article_id,
             transition=transition,
+            text=text,
             email_status=_email_status(kind, address),
         )
         for transition in transitions
@@ -90,7 +91,7 @@ def record(kind, transitions, *, actor=None):
     return Notification.objects.bulk_create(rows)
 
 
-def record_event(kind, article, *, recipients, actor=None, text=""):
+def record_event(kind, article, *, recipients, actor=None, text="", comment=None):
     """Write ``kind`` notifications of something that is not a stage change (a
     comment, a mention, a change to a live article sent to review) for the users
     ``recipients``; the one who acted is not told of their own act. Call inside
@@ -103,6 +104,7 @@ def record_event(kind, article, *, recipients, actor=None, text=""):
             article_id=article.pk,
             actor_id=actor_id,
             text=text,
+            comment=comment,
             email_status=_email_status(kind, user.email),
         )
         for user in {user.pk: user for user in recipients}.values()

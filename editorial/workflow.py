@@ -23,6 +23,7 @@ from articles.models import Article, refresh_live_copies
 
 from . import admin_history, notifications, tasks
 from .checks import review_findings
+from .comments import threads
 from .continuation.truncation import is_truncated
 from .editing import WORKFLOW_FIELDS
 from .exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
@@ -81,7 +82,19 @@ def _not_allowed_message(article, source, target):
     )
 
 
-def _move(article, source, target, *, by, comment="", permitted, guard=None, before_save=None, notify=None):
+def _move(
+    article,
+    source,
+    target,
+    *,
+    by,
+    comment="",
+    permitted,
+    guard=None,
+    before_save=None,
+    notify=None,
+    notice=None,
+):
     """Move ``article`` from ``source`` to ``target`` under a row lock; return
     True if it moved.
 
@@ -90,6 +103,9 @@ def _move(article, source, target, *, by, comment="", permitted, guard=None, bef
 
     Moving to the stage the article is already in is a no-op, which makes a
     retried or duplicated call (a redelivered Celery message) harmless.
+
+    ``notice(locked)``, if given, is what the notification says beside the
+    comment, read under the lock.
     """
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
@@ -115,7 +131,7 @@ def _move(article, source, target, *, by, comment="", permitted, guard=None, bef
         admin_history.log_transition(transition, by=by)
         _after_commit(_log_transition, transition)
         if notify is not None:
-            _notify(notify, [transition], actor=by)
+            _notify(notify, [transition], actor=by, text=notice(locked) if notice else "")
         if Status.PUBLISHED in (source, target):
             freshness.went_live_or_came_down([locked.pk])
     _copy_workflow_fields(locked, article)
@@ -136,11 +152,11 @@ def _after_commit(side_effect, *args):
     transaction.on_commit(callback, robust=True)
 
 
-def _notify(kind, transitions, *, actor):
+def _notify(kind, transitions, *, actor, text=""):
     """Write who is told of ``transitions`` (in this transaction) and have those
     to be e-mailed sent after the commit. If the broker is away then, the rows
     wait for the periodic sender: nothing is lost."""
-    rows = notifications.record(kind, transitions, actor=actor)
+    rows = notifications.record(kind, transitions, actor=actor, text=text)
     if any(row.email_status == Notification.Email.PENDING for row in rows):
         _after_commit(tasks.send_notifications.delay)
 
@@ -185,9 +201,16 @@ def submit(article, *, by, comment=""):
 
 
 def request_changes(article, *, by, comment):
-    """Send an article in review back to draft; an editor must say why."""
-    if not comment.strip():
-        raise WorkflowError("差し戻す理由をコメントに書いてください。")
+    """Send an article in review back to draft; an editor must say why, in the
+    stage comment or in open comments on the text, which the writer's
+    notification gathers."""
+    if not comment.strip() and not threads.open_summary(article):
+        raise WorkflowError("差し戻す理由を、コメント欄か本文へのコメントに書いてください。")
+
+    def with_open_comments(locked):
+        gathered = threads.open_summary(locked)
+        return "\n\n".join(part for part in (comment.strip(), gathered) if part)
+
     return _move(
         article,
         Status.REVIEW,
@@ -196,6 +219,7 @@ def request_changes(article, *, by, comment):
         comment=comment,
         permitted=_editor_only,
         notify=Notification.Kind.CHANGES_REQUESTED,
+        notice=with_open_comments,
     )
 
 

@@ -74,7 +74,7 @@ def test_editor_requests_changes_only_with_a_comment(client, editor, writer, rea
     workflow.submit(ready_article, by=writer)
     client.force_login(editor)
     response = press(client, ready_article, "request_changes")
-    assert "差し戻す理由をコメントに書いてください。" in messages_of(response)
+    assert "差し戻す理由を、コメント欄か本文へのコメントに書いてください。" in messages_of(response)
     press(client, ready_article, "request_changes", _workflow_comment="数字の出典を")
     ready_article.refresh_from_db()
     assert ready_article.status == S.DRAFT

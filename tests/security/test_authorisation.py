@@ -24,7 +24,7 @@ from taggit.models import Tag
 from articles.models import Article, refresh_live_copies
 from editorial import previews, revisions
 from editorial.legacy_urls import record_legacy_urls
-from editorial.models import ImportedSource, Notification, Transition
+from editorial.models import Comment, ImportedSource, Notification, Transition
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import READY_BODY, make_article, make_author, make_category
 from tests.security.access import (
@@ -134,6 +134,11 @@ ADMIN_MATRIX = {
     "articles_article_pending_diff":       ("GET",  LOGIN, MISSING,   FORBIDDEN, MISSING,   MISSING),
     "articles_article_pending_publish":    ("POST", LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT,  REDIRECT),
     "articles_article_pending_discard":    ("POST", LOGIN, FORBIDDEN, FORBIDDEN, REDIRECT,  REDIRECT),
+    # Comments on the writer's draft: its writer and editors; the other writer never finds it.
+    "articles_article_comment_add":        ("POST", LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
+    "articles_article_comment_reply":      ("POST", LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
+    "articles_article_comment_resolve":    ("POST", LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
+    "articles_article_comment_reopen":     ("POST", LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
     # Notifications: everyone has a list; the one under test is the writer's, nobody else's to mark.
     "notifications":                       ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "notification_read":                   ("POST", LOGIN, REDIRECT,  MISSING,   MISSING,   MISSING),
@@ -230,6 +235,7 @@ def admin_path(route, objects) -> str:
         "id": objects["other_writer"].pk,
         "content_type_id": ContentType.objects.get_for_model(Article).pk,
         "notification_id": objects["notification"].pk,
+        "comment_pk": objects["comment"].pk,
     }
     return "/admin/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
 
@@ -267,6 +273,7 @@ def objects(own_draft, other_writer, writer, category):
             transition=sent_back,
         ),
         "revision": revisions.record_revision(own_draft, by=writer),
+        "comment": Comment.objects.create(article=own_draft, author=writer, field="title", text="題を短く。"),
         "other_writer": other_writer,
         "ids": {
             "auth/group": Group.objects.get(name="ライター").pk,
@@ -312,6 +319,10 @@ def test_post_only_admin_views_refuse_get(users, objects):
         "articles_article_revision_restore",
         "articles_article_pending_publish",
         "articles_article_pending_discard",
+        "articles_article_comment_add",
+        "articles_article_comment_reply",
+        "articles_article_comment_resolve",
+        "articles_article_comment_reopen",
         "notification_read",
         "notifications_read_all",
     )
