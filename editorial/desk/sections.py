@@ -10,7 +10,7 @@ there are: the desk costs the same on the first day and the thousandth.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Window, prefetch_related_objects
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window, prefetch_related_objects
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -173,6 +173,13 @@ def sent_back_to(user) -> list[Transition]:
             "actor__last_name",
             "actor__author_profile__id",
             "actor__author_profile__name",
+        )
+        # What the editor marked on the text, counted: the comments say why as much as the stage comment.
+        .annotate(
+            open_comments=Count(
+                "article__comments",
+                filter=Q(article__comments__thread__isnull=True, article__comments__resolved_at__isnull=True),
+            )
         )
         .order_by("-created_at", "-pk")
     )

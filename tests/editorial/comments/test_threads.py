@@ -268,3 +268,19 @@ class TestThroughTheAdmin:
         client = Client()
         client.force_login(editor)
         assert client.get(self.add_url(article)).status_code == 405
+
+
+def test_the_writers_desk_counts_the_open_comments_of_what_was_sent_back(ready_article, editor, writer):
+    from django.utils import timezone
+
+    from editorial.desk.sections import desk_for
+
+    workflow.submit(ready_article, by=writer)
+    threads.add(ready_article, by=editor, field_name="title", text="数字を入れて。")
+    threads.add(ready_article, by=editor, field_name="excerpt", text="短く。")
+    workflow.request_changes(ready_article, by=editor, comment="")
+    [sent_back] = desk_for(writer, now=timezone.now()).sent_back
+    assert sent_back.open_comments == 2
+    client = Client()
+    client.force_login(writer)
+    assert "本文などへの未解決のコメント 2件" in client.get(reverse("admin:index")).content.decode()
