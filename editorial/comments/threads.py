@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
 from .. import notifications, tasks
 from ..exceptions import NotPermitted, WorkflowError
@@ -67,9 +68,11 @@ def shorten(text: str, limit: int = QUOTE_SHOWN) -> str:
 
 
 def _check_text(text: str) -> str:
-    text = text.strip()
+    text = text.replace("\r\n", "\n").strip()
     if not text:
         raise WorkflowError("コメントを書いてください。")
+    if problem := control_character_problem(text, allow=LAYOUT_CHARACTERS):
+        raise WorkflowError(f"コメントに{problem}")
     if len(text) > MAX_COMMENT_LENGTH:
         raise WorkflowError(f"コメントは{MAX_COMMENT_LENGTH}文字までです（いま{len(text)}文字）。")
     return text

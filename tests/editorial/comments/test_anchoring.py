@@ -105,3 +105,21 @@ def test_a_passage_survives_any_edit_outside_it(words, pick, before, after):
     found = locate(edited, anchor)
     assert found is not None
     assert (found.start, found.end) == (len(before) + start, len(before) + end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=WORDS, pick=st.data(), inserted=st.text(alphabet="はひふへほ", min_size=1, max_size=3))
+def test_a_passage_edited_inside_is_followed_to_its_new_wording(words, pick, inserted):
+    """A small edit inside the passage, with the text around it unchanged: the
+    comment moves to exactly the passage as it now reads."""
+    parts = [f"{index:03d}{word}" for index, word in enumerate(words)]
+    text = "".join(parts)
+    first = pick.draw(st.integers(0, len(parts) - 1))
+    last = pick.draw(st.integers(first, min(first + 3, len(parts) - 1)))
+    start = len("".join(parts[:first]))
+    end = len("".join(parts[: last + 1]))
+    at = pick.draw(st.integers(start + 1, end - 1))
+    edited = text[:at] + inserted + text[at:]
+    found = locate(edited, anchor_at(text, start, end))
+    assert found is not None
+    assert edited[found.start : found.end] == edited[start : end + len(inserted)]
