@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allforces.third_party_apps.AxesConfig",  # django-axes, named in Japanese
     "allforces.frontend_cache",
     "articles",
+    "writing",
 ]
 
 MIDDLEWARE = [

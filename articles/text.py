@@ -38,13 +38,16 @@ def plain_text_from_html(rendered_html: str) -> str:
     return html.unescape(_TAG.sub("", rendered_html))
 
 
+def latin_word_count(text: str) -> int:
+    """The Latin-script words of ``text`` (plain text); ＡＩ (full width) is one."""
+    return len(_LATIN_WORD.findall(unicodedata.normalize("NFKC", text)))
+
+
 def reading_time_minutes(text: str) -> int:
     """Minutes to read ``text`` (plain text): Japanese at 500 characters and
     Latin-script words at 200 words a minute, rounded up, at least one."""
-    normalised = unicodedata.normalize("NFKC", text)
-    japanese_chars = len(_JAPANESE_CHAR.findall(normalised))
-    latin_words = len(_LATIN_WORD.findall(normalised))
-    minutes = japanese_chars / JAPANESE_CHARS_PER_MINUTE + latin_words / LATIN_WORDS_PER_MINUTE
+    japanese_chars = len(_JAPANESE_CHAR.findall(unicodedata.normalize("NFKC", text)))
+    minutes = japanese_chars / JAPANESE_CHARS_PER_MINUTE + latin_word_count(text) / LATIN_WORDS_PER_MINUTE
     return max(1, math.ceil(minutes))
 
 

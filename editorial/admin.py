@@ -27,6 +27,7 @@ from taggit.models import Tag
 from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
+from writing.counts import counts_of_html
 
 from . import bulk_actions, pending, people, previews, revisions, scheduling, workflow
 from .checks import review_findings
@@ -804,6 +805,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
             "can_edit": can_edit,
             "truncated": is_truncated(article.body),
             "rendered_body": article.rendered_body,
+            "body_counts": counts_of_html(article.rendered_body),
         }
         return TemplateResponse(request, "editorial/admin/continuation.html", context)
 

@@ -12,6 +12,7 @@ from articles import markdown
 from articles.furniture import furniture_of
 from articles.images import shown_cover
 from articles.models import Article
+from writing.counts import counts_of_html
 
 from . import preview_limits, previews
 from .limits import body_too_long
@@ -47,6 +48,9 @@ def markdown_preview(request):
                 "それより深い部分は、書いたままの一つの段落として表示されます。",
             )
             html = notice + html
+        # The count line under the editor reads the counts from the preview: the same
+        # rendering, so what it shows is what the server counts (writing/counts.py).
+        html += counts_of_html(rendered.html).as_mark()
         preview_limits.remember_preview(request.user.pk, html)
     return HttpResponse(html)
 

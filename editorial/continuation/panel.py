@@ -1,9 +1,12 @@
 """What the admin's continuation panel shows: the segment tree, its joins and alternatives."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from writing.counts import Counts, counts_of_markdown
 
 from ..revisions import diff_text
 from .segments import assemble, segments_of
@@ -17,6 +20,11 @@ class Node:
     on_path: bool
     is_leaf: bool
     overlap: Overlap | None
+
+    @cached_property
+    def counts(self) -> Counts:
+        """The segment's own counts, as the editor's count line counts (writing/counts.py)."""
+        return counts_of_markdown(self.segment.text)
 
 
 def tree(article):

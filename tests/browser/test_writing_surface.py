@@ -1,0 +1,127 @@
+"""The writing surface in a real browser (issue 16): the toolbar and its shortcuts,
+Ctrl+S, the count line against the server's counts, the warning before leaving."""
+
+import pytest
+
+from tests.browser.test_desk import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def draft(writer, category):
+    from tests.factories import make_article
+
+    return make_article(
+        title="下書きの記事",
+        body="## 背景\n\n推論の需要が伸びています。",
+        excerpt="要点。",
+        authors=[writer.author_profile],
+        categories=[category],
+    )
+
+
+def open_draft(page, live_server, draft):
+    log_in(page, live_server, "writer")
+    page.goto(f"{live_server.url}/admin/articles/article/{draft.pk}/change/")
+    page.wait_for_selector("#writing-toolbar")
+
+
+def select(page, text):
+    page.evaluate(
+        """(text) => {
+            const body = document.getElementById("id_body");
+            const start = body.value.indexOf(text);
+            body.focus();
+            body.setSelectionRange(start, start + text.length);
+        }""",
+        text,
+    )
+
+
+def test_toolbar_buttons_and_their_shortcuts_write_the_markdown(page, live_server, draft):
+    open_draft(page, live_server, draft)
+    tools = page.locator("#writing-toolbar button")
+    titles = tools.evaluate_all("buttons => buttons.map(b => b.title)")
+    assert titles == [
+        "見出し（Ctrl+Alt+2）",
+        "太字（Ctrl+B）",
+        "リンク（Ctrl+K）",
+        "箇条書き（Ctrl+Shift+8）",
+        "番号付きリスト（Ctrl+Shift+7）",
+        "表（Ctrl+Alt+T）",
+        "引用（Ctrl+Shift+9）",
+        "コード（Ctrl+E）",
+        "画像（Ctrl+Alt+I）",
+    ]
+    select(page, "推論の需要")
+    page.click("#writing-toolbar [data-tool=bold]")
+    assert "**推論の需要**が伸びています。" in page.input_value("#id_body")
+    # The shortcut, then undo: the browser's undo still works after a toolbar edit.
+    select(page, "伸びています")
+    page.keyboard.press("Control+k")
+    assert "[伸びています](https://)" in page.input_value("#id_body")
+    page.keyboard.press("Control+z")
+    assert "[伸びています]" not in page.input_value("#id_body")
+    select(page, "背景")
+    page.keyboard.press("Control+Shift+Digit9")
+    assert page.input_value("#id_body").startswith("> ## 背景")
+    page.keyboard.press("Control+Shift+Digit9")
+    assert page.input_value("#id_body").startswith("## 背景")
+
+
+def test_ctrl_s_saves_and_stays(page, live_server, draft):
+    from articles.models import Article
+
+    open_draft(page, live_server, draft)
+    url = page.url
+    page.fill("#id_title", "Ctrl+S で保存した題")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector(".messagelist .success")
+    assert page.url.split("#")[0].startswith(url.split("?")[0])
+    assert Article.objects.get(pk=draft.pk).title == "Ctrl+S で保存した題"
+
+
+def test_the_count_line_shows_what_the_server_counts(page, live_server, draft):
+    from writing.counts import counts_of_markdown
+
+    open_draft(page, live_server, draft)
+    text = "## 見出し\n\nＡＩと GPU の**需要**は、[伸びた](https://example.com/)。\u3000全角の空白も数えない。\n\n- 箇条 one two"
+    page.fill("#id_body", text)
+    expected = counts_of_markdown(text)
+    line = page.locator("#writing-counts")
+    page.wait_for_function(
+        "n => document.getElementById('writing-counts')?.dataset.characters === String(n)",
+        arg=expected.characters,
+    )
+    assert line.get_attribute("data-latin-words") == str(expected.latin_words)
+    assert line.inner_text() == f"文字数 {expected.characters}字・英単語 {expected.latin_words}語・読了 約1分"
+
+
+def test_leaving_with_unsaved_changes_asks_first(page, live_server, draft):
+    open_draft(page, live_server, draft)
+    url = page.url
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    # Unchanged: no question.
+    page.goto(f"{live_server.url}/admin/")
+    assert asked == []
+    page.goto(url)
+    page.wait_for_selector("#writing-toolbar")
+    page.fill("#id_excerpt", "書きかけの抜粋")
+    from playwright.sync_api import Error as PlaywrightError
+
+    with pytest.raises(PlaywrightError):  # staying cancels the navigation
+        page.goto(f"{live_server.url}/admin/", timeout=3000)
+    assert asked == ["beforeunload"]
+    assert page.input_value("#id_excerpt") == "書きかけの抜粋"
+    # Saving is not leaving.
+    page.remove_listener("dialog", stay)
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert asked == ["beforeunload"]

@@ -1,0 +1,1 @@
+"""The writing surface of the change form: counts, autosave, who else is here."""
