@@ -19,6 +19,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("editorial/writing/", include("writing.urls")),
     path("editorial/", include("editorial.urls")),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),

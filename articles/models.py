@@ -146,7 +146,8 @@ class Article(models.Model):
         blank=True,
         validators=[reject_control_characters_in_text],
         help_text="Markdown（CommonMark）で書きます。リストの入れ子は 2 字下げ、コードは ``` で囲みます。"
-        "入力欄の下にプレビューが出ます。",
+        "ツールバーのボタンやショートカット（Ctrl+B など）でも書けます。"
+        "プレビューは広い画面では右に、狭い画面では入力欄の下に出ます。",
     )
     excerpt = models.TextField(
         "抜粋",

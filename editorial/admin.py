@@ -27,6 +27,7 @@ from taggit.models import Tag
 from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
+from writing.admin_integration import AutosaveAdminMixin
 from writing.counts import counts_of_html
 
 from . import bulk_actions, pending, people, previews, revisions, scheduling, workflow
@@ -311,7 +312,7 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeInputs, admin.ModelAdmin):
+class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "editorial/admin/article_change_form.html"
     change_list_template = "editorial/admin/article_change_list.html"

@@ -14,6 +14,7 @@ first edit above the passage. The passage is found again, in order:
 4. nowhere: the comment is orphaned and shown with the text it was about.
 """
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -25,7 +26,7 @@ CONTEXT_STEPS = (32, 16, 8)
 # and it is a different passage that happens to sit in the same place.
 MIN_LIKENESS = 0.4
 
-PARAGRAPH_BREAK = "\n\n"
+_BLANK_LINE = re.compile(r"\r?\n[ \t\u3000]*\r?\n")
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,18 @@ def anchor_at(text: str, start: int, end: int) -> Anchor:
 
 
 def paragraphs(text: str) -> list[Place]:
-    """The places of the paragraphs of ``text`` (blocks between blank lines), trimmed."""
+    """The places of the paragraphs of ``text`` (blocks between blank lines), trimmed.
+    A browser sends the form's line breaks as CRLF, which stay in the saved body."""
     places = []
     position = 0
-    for block in text.replace("\r\n", "\n").split(PARAGRAPH_BREAK):
+    for gap in [*_BLANK_LINE.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        block = text[position:end]
         stripped = block.strip()
         if stripped:
             start = position + block.index(stripped)
             places.append(Place(start, start + len(stripped)))
-        position += len(block) + len(PARAGRAPH_BREAK)
+        position = gap.end() if gap else end
     return places
 
 
@@ -186,6 +190,10 @@ def nearest(text: str, quote: str, hint: int) -> Place | None:
     if not quote:
         return None
     starts = list(_occurrences(text, quote))
+    if not starts and "\n" in quote and "\r\n" in text:
+        # A textarea's value has LF line breaks; the body the browser saved has CRLF.
+        quote = quote.replace("\r\n", "\n").replace("\n", "\r\n")
+        starts = list(_occurrences(text, quote))
     if not starts:
         return None
     best = min(starts, key=lambda start: abs(start - hint))

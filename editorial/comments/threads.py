@@ -16,10 +16,9 @@ from django.utils import timezone
 from articles.models import Article
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
-from .. import notifications, tasks
+from .. import notifications, pending, tasks
 from ..exceptions import NotPermitted, WorkflowError
 from ..models import Comment, Notification
-from ..pending import pending_of
 from ..roles import editors, is_editor, visible_articles
 from . import anchoring, mentions
 
@@ -57,7 +56,7 @@ def may_comment(user, article) -> bool:
 
 def working_text(article, field_name: str) -> str:
     """The text the writer is working on: a live article's pending version when it has one."""
-    source = pending_of(article) or article
+    source = pending.pending_of(article) or article
     value = getattr(source, field_name)
     return value.name if field_name == Comment.Field.COVER else (value or "")
 

@@ -95,18 +95,37 @@ def test_an_editor_comments_and_the_writer_answers_beside_the_text(
     panel = page.locator("#comments")
     assert "未解決 2件" in panel.locator("h2").inner_text()
     assert [w.inner_text() for w in panel.locator(".comment-where").all()] == ["本文 第2段落", "本文 第3段落"]
-    # The panel stands beside the form's fields on a wide screen, at the top.
+    # At 1366 px the panel is at the top and the preview beside the text; from 1600 px the
+    # panel stands beside the fields, and nothing slides under it.
     page.screenshot(path=ARTIFACTS / "comments-writer-1366.png", full_page=True)
+    body_box, preview_box = (
+        page.locator("#id_body").bounding_box(),
+        page.locator(".markdownx-preview").bounding_box(),
+    )
+    assert panel.bounding_box()["y"] < body_box["y"]
+    assert preview_box["x"] >= body_box["x"] + body_box["width"] and abs(preview_box["y"] - body_box["y"]) < 2
+    page.set_viewport_size({"width": 1700, "height": 900})
     panel_box = panel.bounding_box()
     for field in ("#id_body", ".markdownx-preview"):
         box = page.locator(field).bounding_box()
         assert panel_box["x"] > box["x"] + box["width"] - 1, f"{field} slides under the comments"
+    page.set_viewport_size({"width": 1366, "height": 900})
     # The live preview marks the passage; a click on the mark brings its comment into view.
     page.locator("#id_body").dispatch_event("input")
     mark = page.locator(".markdownx-preview mark.comment-mark").first
     mark.wait_for()
     assert mark.inner_text() == "推論の需要が大きく"
-    page.screenshot(path=SCREENSHOTS / "comments-1366.png")
+    top, bottom = panel.bounding_box(), page.locator(".field-body").bounding_box()
+    page.screenshot(
+        path=SCREENSHOTS / "comments-1366.png",
+        full_page=True,
+        clip={
+            "x": 0,
+            "y": top["y"] - 8,
+            "width": 1366,
+            "height": bottom["y"] + bottom["height"] - top["y"] + 16,
+        },
+    )
     first = panel.locator(".comment-thread").first
     first.locator("textarea").fill("総務省の統計を足しました。")
     first.locator("button", has_text="返信").click()

@@ -125,3 +125,31 @@ def test_leaving_with_unsaved_changes_asks_first(page, live_server, draft):
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     assert asked == ["beforeunload"]
+
+
+def test_who_else_is_here_shows_on_the_form_and_the_list_without_blocking(
+    browser, live_server, draft, editor
+):
+    from articles.models import Article
+
+    contexts = [browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo") for _ in range(2)]
+    writer, chief = (context.new_page() for context in contexts)
+    log_in(writer, live_server, "writer")
+    log_in(chief, live_server, "editor")
+    url = f"{live_server.url}/admin/articles/article/{draft.pk}/change/"
+    writer.goto(url)
+    writer.wait_for_selector("#writing-toolbar")
+    chief.goto(url)
+    chief.wait_for_selector("#presence:not([hidden])")
+    assert chief.locator("#presence").inner_text() == "山田 書子さんもこの記事を開いています。"
+    writer.goto(f"{live_server.url}/admin/articles/article/")
+    mark = writer.locator(".presence-mark")
+    mark.wait_for()
+    assert mark.inner_text() == "editorさんが編集中"
+    # Nobody is blocked: the editor saves while the writer is told.
+    chief.fill("#id_title", "編集者が直した題")
+    chief.click("input[name=_continue]")
+    chief.wait_for_selector(".messagelist .success")
+    assert Article.objects.get(pk=draft.pk).title == "編集者が直した題"
+    for context in contexts:
+        context.close()

@@ -123,3 +123,21 @@ def test_a_passage_edited_inside_is_followed_to_its_new_wording(words, pick, ins
     found = locate(edited, anchor_at(text, start, end))
     assert found is not None
     assert edited[found.start : found.end] == edited[start : end + len(inserted)]
+
+
+def test_paragraphs_of_a_body_saved_by_a_browser_keep_their_places():
+    """Form submissions send CRLF line breaks, and the body keeps them."""
+    text = BODY.replace("\n", "\r\n")
+    places = paragraphs(text)
+    assert [text[p.start : p.end] for p in places] == [
+        "生成AIの投資は続いている。",
+        "GPUの需要はデータセンターで伸びた。とくに推論の需要が大きい。",
+        "一方で電力の制約が課題になる。",
+    ]
+    assert paragraph_number(text, text.index("電力")) == 3
+
+
+def test_a_selection_across_lines_is_found_in_a_body_with_crlf():
+    text = "一行目。\r\n二行目。\r\n\r\n次の段落。"
+    place = nearest(text, "一行目。\n二行目。", hint=0)
+    assert text[place.start : place.end] == "一行目。\r\n二行目。"

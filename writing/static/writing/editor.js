@@ -260,7 +260,33 @@
     saved = snapshot();
   });
 
+  // --- The preview beside the text scrolls with it ----------------------------------
+  // By proportion: a heading's rendering is taller than its source line, so the two
+  // columns cannot match line for line, but the same part of the article stays in view.
+  function scrollTogether() {
+    const preview = body.closest(".markdownx")?.querySelector(".markdownx-preview");
+    if (!preview) {
+      return;
+    }
+    let leading = null;
+    function follow(from, to) {
+      if (leading && leading !== from) {
+        return;
+      }
+      leading = from;
+      const range = from.scrollHeight - from.clientHeight;
+      to.scrollTop = range > 0 ? (from.scrollTop / range) * (to.scrollHeight - to.clientHeight) : 0;
+      clearTimeout(follow.timer);
+      follow.timer = setTimeout(() => {
+        leading = null;
+      }, 100);
+    }
+    body.addEventListener("scroll", () => follow(body, preview), { passive: true });
+    preview.addEventListener("scroll", () => follow(preview, body), { passive: true });
+  }
+
   if (body) {
     buildToolbar();
+    scrollTogether();
   }
 })();
