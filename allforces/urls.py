@@ -3,12 +3,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import ArticleSitemap, CategorySitemap
+from articles.sitemaps import ArticleSitemap, AuthorSitemap, CategorySitemap
 
 from .health import healthz, readyz
 from .views import favicon
 
-SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap}
+SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "authors": AuthorSitemap}
 
 admin.site.site_header = "ALLFORCES 編集室"
 admin.site.site_title = "ALLFORCES 編集室"

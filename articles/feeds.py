@@ -6,7 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from .links import absolute_url
-from .models import Article, Author, Category, public_tags
+from .models import Article, Category, public_authors, public_tags
 from .validators import strip_control_characters
 
 
@@ -106,7 +106,7 @@ def _scoped(subjects, lookup, page):
 
 CategoryRss, CategoryAtom = _scoped(Category.objects.all, "categories", "category")
 TagRss, TagAtom = _scoped(public_tags, "tags", "tag")
-AuthorRss, AuthorAtom = _scoped(Author.objects.all, "authors", "author")
+AuthorRss, AuthorAtom = _scoped(public_authors, "authors", "author")
 
 
 def without_controls(value):

@@ -13,7 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from . import search
-from .freshness import RENDERING, copies_in_use
+from .freshness import LISTINGS, RENDERING, copies_in_use
 from .images import CoverField, cover_upload_to, validate_cover
 from .markdown import Rendered, render, renderer_fingerprint
 from .text import plain_text_from_html, reading_time_minutes, unique_slug
@@ -103,6 +103,20 @@ def public_tags():
         article__in=Article.objects.published()
     )
     return Tag.objects.filter(models.Exists(listed))
+
+
+def public_authors():
+    """Authors of at least one article a reader may see. Every staff member gets an author
+    profile on their first save (editorial.people): without a live article, a public page
+    of theirs would only tell readers who works here, and say nothing they could read."""
+    # Along the author links' own index (live ones only, newest first), the article itself
+    # checked; with the listings turned off, from the article alone (copies_in_use).
+    links = ArticleAuthor.objects.filter(
+        author=models.OuterRef("pk"), article__in=Article.objects.published()
+    )
+    if copies_in_use(LISTINGS):
+        links = links.filter(live_since__lte=Now())
+    return Author.objects.filter(models.Exists(links))
 
 
 class ArticleQuerySet(models.QuerySet):

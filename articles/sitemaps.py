@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
 from .links import site_origin
-from .models import Article, Category, published_q
+from .models import Article, Category, public_authors, published_q
 
 
 class SiteSitemap(Sitemap):
@@ -41,3 +41,17 @@ class CategorySitemap(SiteSitemap):
 
     def lastmod(self, category):
         return category.latest
+
+
+class AuthorSitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return (
+            public_authors()
+            .annotate(latest=Max("articles__updated_at", filter=published_q("articles__")))
+            .order_by("pk")
+        )
+
+    def lastmod(self, author):
+        return author.latest

@@ -26,6 +26,7 @@ from .models import (
     CategoryListing,
     TagListing,
     live_article_ids,
+    public_authors,
 )
 from .pagination import OpenEndedPaginator, requested_page
 from .related import around
@@ -285,6 +286,10 @@ class AuthorView(_FilteredListView):
     model = Author
     feed_prefix = "author"
     heading_label = "著者"
+
+    def subjects(self):
+        # The same 404 as an author who does not exist, until their first article is live.
+        return public_authors()
 
     def narrow(self, articles):
         if not freshness.copies_in_use(freshness.LISTINGS):

@@ -25,7 +25,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from articles.furniture import furniture_of
-from articles.models import Article, ArticleAuthor, Author, Category
+from articles.models import Article, ArticleAuthor, Author, Category, public_authors
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 from writing.admin_integration import AutosaveAdminMixin
 from writing.counts import counts_of_html
@@ -114,6 +114,10 @@ class AuthorAdmin(SafeInputs, admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if self._owner_only(request, obj) else super().get_prepopulated_fields(request, obj)
+
+    def view_on_site(self, obj):
+        # The link to the public page only while it exists: until an article of theirs is live it is a 404.
+        return obj.get_absolute_url() if public_authors().filter(pk=obj.pk).exists() else None
 
 
 @admin.register(Category)

@@ -2,16 +2,20 @@
 
 ``EditorialWorld`` is a hypothesis state machine: an editor publishes, schedules,
 edits, archives, re-publishes, deletes, imports, renames, merges and deletes
-categories, tags and authors, and updates rows behind the app's back followed by
-the rebuild command, in any order. After every step each reader page must be the
-page rendered with every cache and stored copy off. How a page is served and how
-the reference is rendered is left to the subclasses: through the app's page cache
-in-process (test_freshness_property.py), or through Varnish and gunicorn
+categories, tags and authors, changes a live article's authors, new staff get an
+author profile and write drafts, and rows are updated behind the app's back followed
+by the rebuild command, in any order. After every step each reader page must be the
+page rendered with every cache and stored copy off, and an author's page, feed and
+sitemap entry must be there exactly while one of their articles is live (a 404
+before and after). How a page is served and how the reference is rendered is left
+to the subclasses: through the app's page cache in-process
+(test_freshness_property.py), or through Varnish and gunicorn
 (frontend_cache/test_freshness_property_through_varnish.py).
 """
 
 import re
 import tempfile
+import uuid
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -19,6 +23,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +34,8 @@ from taggit.models import Tag
 from articles.models import Article, Author, Category
 from editorial import workflow
 from editorial.exceptions import GuardFailed
+from editorial.pending import publish_pending, save_pending
+from editorial.people import ensure_author_profile
 from editorial.revisions import commit_content_change
 from editorial.roles import EDITORS, install_role_groups
 from tests.factories import READY_BODY, make_article, make_author, make_category
@@ -112,6 +119,9 @@ class EditorialWorld(RuleBasedStateMachine):
             tags=[f"タグ{category}"],
         )  # fmt: skip
 
+    def _authors(self):
+        return list(Author.objects.order_by("pk"))
+
     def _go_live(self, article, publish_at=None):
         with after_commit():
             workflow.submit(article, by=self.editor)
@@ -135,9 +145,18 @@ class EditorialWorld(RuleBasedStateMachine):
     def publish_a_new_article(self, category, author):
         self._go_live(self._new_article(category=category, author=author))
 
-    @rule(category=st.integers(0, 1))
-    def schedule_a_new_article(self, category):
-        self._go_live(self._new_article(category=category), publish_at=timezone.now() + timedelta(hours=1))
+    @rule(category=st.integers(0, 1), author=PICK)
+    def schedule_a_new_article(self, category, author):
+        self._go_live(
+            self._new_article(category=category, author=author),
+            publish_at=timezone.now() + timedelta(hours=1),
+        )
+
+    @rule(author=PICK)
+    def write_a_draft(self, author):
+        """Not live: its author's page stays a 404 if they have nothing else live."""
+        with after_commit():
+            self._new_article(author=author)
 
     @rule(pick=PICK)
     def let_a_scheduled_article_go_live(self, pick):
@@ -204,6 +223,35 @@ class EditorialWorld(RuleBasedStateMachine):
 
     # --- Categories, tags and authors ---------------------------------------------------------
 
+    @rule(pick=PICK, author=PICK)
+    def give_a_live_article_another_author(self, pick, author):
+        """As the change form does for a live article: a pending version with the new byline,
+        then an editor publishes it. The old author may lose their last live article, the
+        new one gain their first."""
+        live, authors = self._live(), self._authors()
+        if live:
+            article = live[pick % len(live)]
+            with after_commit(), transaction.atomic():
+                locked = Article.objects.select_for_update().get(pk=article.pk)
+                save_pending(
+                    locked, categories=locked.categories.all(), tags=locked.tags.names(),
+                    authors=[authors[author % len(authors)]], by=self.editor,
+                )  # fmt: skip
+            with after_commit():
+                publish_pending(article, by=self.editor)
+
+    @rule()
+    def a_new_staff_member_gets_an_author_profile(self):
+        """What editorial.people does on a staff user's first save: a profile, no articles yet."""
+        self.counter += 1
+        # Unique across examples: the Varnish machine's rows are committed, not rolled back.
+        username = f"prop-staff-{uuid.uuid4().hex[:12]}"
+        user = get_user_model().objects.create(
+            username=username, is_staff=True, last_name="新人", first_name=f"記者{self.counter}"
+        )
+        with after_commit():
+            ensure_author_profile(user)
+
     @rule(pick=PICK, name=st.sampled_from(["市場", "技術", "投資"]))
     def rename_a_category(self, pick, name):
         categories = self._categories()
@@ -222,7 +270,7 @@ class EditorialWorld(RuleBasedStateMachine):
 
     @rule(pick=PICK, name=st.sampled_from(["編集部", "記者", "解説者"]))
     def rename_an_author(self, pick, name):
-        authors = list(Author.objects.order_by("pk"))
+        authors = self._authors()
         author = authors[pick % len(authors)]
         author.name = f"{name}{author.pk}"
         with after_commit():
@@ -282,9 +330,8 @@ class EditorialWorld(RuleBasedStateMachine):
             "/search/?q=記事",
             "/sitemap.xml",
         ]
-        pages += [
-            subject.get_absolute_url() for subject in [*self._categories(), *Author.objects.order_by("pk")]
-        ]
+        pages += [subject.get_absolute_url() for subject in [*self._categories(), *self._authors()]]
+        pages += [reverse("articles:author_atom", kwargs={"slug": author.slug}) for author in self._authors()]
         pages += [reverse("articles:tag", kwargs={"slug": tag.slug}) for tag in self._tags()]
         pages += [reverse("articles:category_rss", kwargs={"slug": c.slug}) for c in self._categories()]
         pages += [reverse("articles:tag_atom", kwargs={"slug": tag.slug}) for tag in self._tags()]
@@ -294,14 +341,42 @@ class EditorialWorld(RuleBasedStateMachine):
         pages.append(reverse("articles:archive_month", kwargs={"year": now.year, "month": now.month}))
         return pages
 
+    def expected_statuses(self) -> dict[str, int]:
+        """What the rule says, not what a render says: an author's page and feed answer 200
+        exactly while one of their articles is live, else 404."""
+        live = set(
+            Author.objects.filter(articles__in=Article.objects.published()).values_list("pk", flat=True)
+        )
+        return {
+            path: 200 if author.pk in live else 404
+            for author in self._authors()
+            for path in (
+                author.get_absolute_url(),
+                reverse("articles:author_atom", kwargs={"slug": author.slug}),
+            )
+        }
+
+    @invariant()
+    def the_sitemap_lists_the_authors_with_a_live_article_and_no_other(self):
+        if not hasattr(self, "editor"):
+            return
+        self.settle()
+        _, sitemap = self.served("/sitemap.xml")
+        expected = self.expected_statuses()
+        for author in self._authors():
+            listed = f"{author.get_absolute_url()}</loc>" in sitemap.decode()
+            assert listed == (expected[author.get_absolute_url()] == 200), author.slug
+
     @invariant()
     def every_page_is_the_page_rendered_with_caches_and_copies_off(self):
         if not hasattr(self, "editor"):
             return
         self.settle()
+        expected = self.expected_statuses()
         for path in self.pages():
             served_status, served = self.served(path)
             fresh_status, fresh = self.fresh(path)
             assert served_status == fresh_status, path
+            assert fresh_status == expected.get(path, fresh_status), path
             if fresh_status == 200:
                 assert comparable(served) == comparable(fresh), path

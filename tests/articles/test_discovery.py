@@ -121,7 +121,8 @@ def test_pages_announce_their_feeds(client, live_and_hidden, category):
 def test_sitemap_has_published_articles_with_lastmod(client, live_and_hidden):
     body = client.get("/sitemap.xml").content.decode()
     assert f"{SITE}{live_and_hidden.get_absolute_url()}" in body
-    assert body.count("<url>") == 2  # the article and its category
+    assert body.count("<url>") == 3  # the article, its category and its author
+    assert f"{SITE}{live_and_hidden.ordered_authors[0].get_absolute_url()}" in body
     assert "<lastmod>" in body
     assert "%E4%B8%8B%E6%9B%B8%E3%81%8D" not in body  # 下書き
 

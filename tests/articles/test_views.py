@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles.models import Article, refresh_live_copies
+from editorial import scheduling, workflow
 from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +145,99 @@ def test_category_author_and_tag_pages_list_only_their_articles(author, category
     ):
         response = client.get(url)
         assert list(response.context["articles"]) == [mine], url
+
+
+# Author pages: only for authors with a live article (public_authors) ---------------------------
+
+
+def author_addresses(author):
+    return [
+        reverse(f"articles:{name}", kwargs={"slug": author.slug})
+        for name in ("author", "author_rss", "author_atom")
+    ]
+
+
+def in_sitemap(client, author):
+    return author.get_absolute_url() in client.get(reverse("sitemap")).content.decode()
+
+
+NOT_LIVE_YET = {
+    "draft": {},
+    "review": {"status": Article.Status.REVIEW},
+    "scheduled": {"status": Article.Status.SCHEDULED, "publish_at": timedelta(hours=1)},
+    "archived": {"status": Article.Status.ARCHIVED, "published_at": -timedelta(days=1)},
+    "published with a time still ahead": {
+        "status": Article.Status.PUBLISHED,
+        "published_at": timedelta(hours=1),
+    },
+}
+
+
+@pytest.mark.parametrize("stage", NOT_LIVE_YET)
+def test_an_author_with_no_live_article_has_no_page_feed_or_sitemap_entry(stage, category, client):
+    """Every staff member gets an author profile: its page would tell readers who works here."""
+    author = make_author(name="入ったばかりの記者", slug="newcomer")
+    fields = {name: timezone.now() + value if isinstance(value, timedelta) else value
+              for name, value in NOT_LIVE_YET[stage].items()}  # fmt: skip
+    make_article(title="まだ読めない記事", authors=[author], categories=[category], **fields)
+    for url in author_addresses(author):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "入ったばかりの記者" not in response.content.decode(), url
+    assert not in_sitemap(client, author)
+
+
+def test_an_authors_page_comes_with_their_first_live_article_and_goes_with_their_last(
+    ready_article, writer, editor, client, django_capture_on_commit_callbacks
+):
+    """Through the page cache: nothing cleared between the editor's verbs and the reader."""
+    author = writer.author_profile
+    assert [client.get(url).status_code for url in author_addresses(author)] == [404, 404, 404]
+    assert not in_sitemap(client, author)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(ready_article, by=writer)
+        workflow.approve(ready_article, by=editor)
+    for url in author_addresses(author):
+        assert ready_article.title in client.get(url).content.decode(), url
+        assert client.get(url).context is None, url  # stored, and served from the page cache
+    assert in_sitemap(client, author)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.archive(ready_article, by=editor)
+    assert [client.get(url).status_code for url in author_addresses(author)] == [404, 404, 404]
+    assert not in_sitemap(client, author)
+
+
+def test_an_authors_page_comes_when_the_scheduler_publishes_their_first_article(
+    ready_article, writer, editor, client, django_capture_on_commit_callbacks
+):
+    author = writer.author_profile
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(ready_article, by=writer)
+        workflow.approve(ready_article, by=editor, publish_at=timezone.now() + timedelta(hours=1))
+    assert [client.get(url).status_code for url in author_addresses(author)] == [404, 404, 404]
+    client.get(reverse("articles:home"))  # stored before the article is live
+    # Its time comes by the database's clock, and the scheduler's sweep publishes it.
+    Article.objects.filter(pk=ready_article.pk).update(publish_at=Now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scheduling.publish_due() == 1
+    assert [client.get(url).status_code for url in author_addresses(author)] == [200, 200, 200]
+    assert in_sitemap(client, author)
+    assert author.name in client.get(reverse("articles:home")).content.decode()
+
+
+def test_an_author_taken_off_their_only_live_article_loses_their_stored_page(
+    author, category, client, django_capture_on_commit_callbacks
+):
+    guest = make_author(name="寄稿者", slug="guest")
+    article = make_article(title="共著の記事", authors=[author, guest], categories=[category], published=True)
+    assert client.get(guest.get_absolute_url()).status_code == 200
+    assert client.get(guest.get_absolute_url()).context is None  # stored
+    with django_capture_on_commit_callbacks(execute=True):
+        article.article_authors.get(author=guest).delete()  # what the admin's inline does
+    assert client.get(guest.get_absolute_url()).status_code == 404
+    assert client.get(author.get_absolute_url()).status_code == 200
 
 
 def test_healthz_answers_without_the_database(client, django_assert_num_queries):

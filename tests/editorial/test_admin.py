@@ -99,3 +99,13 @@ def test_author_and_category_admin_pages(admin_client, author, category):
         {"app_label": "articles", "model_name": "articleauthor", "field_name": "author", "term": "編集"},
     )
     assert [item["text"] for item in autocomplete.json()["results"]] == ["ALLFORCES編集部"]
+
+
+def test_an_author_s_view_on_site_link_is_offered_only_while_their_page_exists(
+    admin_client, author, category
+):
+    change = reverse("admin:articles_author_change", args=[author.pk])
+    assert "viewsitelink" not in admin_client.get(change).content.decode()
+    make_article(title="公開した記事", authors=[author], categories=[category], published=True)
+    page = admin_client.get(change).content.decode()
+    assert f'<a href="{author.get_absolute_url()}" class="viewsitelink">' in page

@@ -799,12 +799,38 @@ def test_category_and_author_pages_of_a_hidden_article_do_not_list_it(users, pub
     lonely_category = make_category(name="新しいカテゴリー", slug="lonely-category")
     make_article(title="極秘", slug="hidden-article", authors=[lonely_author], categories=[lonely_category])
     client = client_for(users["anonymous"])
-    for url in (
-        reverse("articles:category", kwargs={"slug": "lonely-category"}),
-        reverse("articles:author", kwargs={"slug": "lonely"}),
-        reverse("articles:category_rss", kwargs={"slug": "lonely-category"}),
-        reverse("articles:author_atom", kwargs={"slug": "lonely"}),
+    # An author without a live article has no public page at all (public_authors); a
+    # category's page is there, empty.
+    for url, status in (
+        (reverse("articles:category", kwargs={"slug": "lonely-category"}), 200),
+        (reverse("articles:author", kwargs={"slug": "lonely"}), 404),
+        (reverse("articles:category_rss", kwargs={"slug": "lonely-category"}), 200),
+        (reverse("articles:author_atom", kwargs={"slug": "lonely"}), 404),
     ):
         page = client.get(url)
-        assert page.status_code == 200, url
+        assert page.status_code == status, url
         assert "極秘" not in page.content.decode() and "hidden-article" not in page.content.decode()
+
+
+@pytest.mark.parametrize("kind", NOT_LIVE)
+def test_an_author_whose_articles_are_none_of_them_live_is_a_404(kind, users, public_world):
+    """A staff member's author profile names someone who works here: their page and feeds
+    stay 404 until one of their articles is live, and are not in the sitemap."""
+    lonely = make_author(name="新しい著者", slug="lonely")
+    hidden = make_hidden(kind, {**public_world, "author": lonely})
+    addresses = [
+        reverse(f"articles:{name}", kwargs={"slug": "lonely"})
+        for name in ("author", "author_rss", "author_atom")
+    ]
+    for role in PUBLIC_ROLES:
+        client = client_for(users[role])
+        for url in addresses:
+            response = client.get(url)
+            assert response.status_code == 404, (url, role)
+            assert "新しい著者" not in response.content.decode(), (url, role)
+        assert "/author/lonely/" not in client.get(reverse("sitemap")).content.decode(), role
+    Article.objects.filter(pk=hidden.pk).update(status=S.PUBLISHED, published_at=public_world["now"])
+    refresh_live_copies([hidden.pk])  # as the scheduler's batch publish does after its update
+    anonymous = client_for(None)
+    assert [anonymous.get(url).status_code for url in addresses] == [200, 200, 200]
+    assert "/author/lonely/" in anonymous.get(reverse("sitemap")).content.decode()
