@@ -414,6 +414,12 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        if form.merged is not None:
+            messages.info(
+                request,
+                f"開いたあとで第{form.merged.theirs_version}版が保存されていました。"
+                f"ほかの人の変更（{'・'.join(form.merged.changed_by_them) or '分類など'}）と、あなたの変更を合わせて保存しました。",
+            )
         if _goes_pending(form.instance, change):
             self._save_pending(request, form, formsets)
             return

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Category
 from articles.validators import (
     control_character_problem,
     reject_control_characters,
@@ -12,6 +12,7 @@ from articles.validators import (
     strip_control_characters,
 )
 
+from . import merging
 from .editing import SCHEDULE_BOUND_STAGES, WORKFLOW_FIELDS, lock_for_edit
 from .exceptions import EditConflict, NotPermitted
 from .limits import body_too_long
@@ -81,6 +82,8 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         explain_nul_characters(self)
         self.conflict = None
+        self.merge = None  # a merge with places to choose (editorial/merging.py)
+        self.merged = None  # a merge done without asking
         self.went_live_meanwhile = False
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
@@ -131,7 +134,7 @@ class ArticleAdminForm(forms.ModelForm):
             except NotPermitted as refusal:
                 raise ValidationError(str(refusal), code="not_permitted") from None
             except EditConflict as conflict:
-                self._report_conflict(conflict)
+                locked = self._merge_with_the_later_save(expected, conflict)
             # Published since this form was read (the scheduler, an approve): the
             # save becomes a pending version, and the admin says why.
             self.went_live_meanwhile = (
@@ -144,6 +147,64 @@ class ArticleAdminForm(forms.ModelForm):
             if locked.status in SCHEDULE_BOUND_STAGES:
                 cleaned["publish_at"] = locked.publish_at
         return cleaned
+
+    def _merge_with_the_later_save(self, expected, conflict):
+        """Someone saved since this form was opened: merge both saves (editorial/merging.py),
+        or ask which text to keep where both changed the same place. The row is locked by
+        now, so what is merged with is what the save will replace."""
+        theirs_article = Article.objects.get(pk=self.instance.pk)
+        base = (
+            merging.base_of(theirs_article, expected)
+            if expected and expected < conflict.current_version
+            else None
+        )
+        if base is None:
+            # A version this form could not have been opened at: nothing to merge over.
+            self._report_conflict(conflict)
+        saved = pending_of(theirs_article) or theirs_article
+        theirs = {
+            "title": saved.title,
+            "slug": saved.slug,
+            "excerpt": saved.excerpt,
+            "cover_alt": saved.cover_alt,
+            "body": saved.body,
+            "categories": saved.categories
+            if isinstance(saved.categories, list)
+            else list(theirs_article.categories.values_list("pk", flat=True)),
+            "tags": saved.tags if isinstance(saved.tags, list) else list(theirs_article.tags.names()),
+        }
+        metadata = base.metadata or {}
+        before = {
+            "title": base.title,
+            "slug": metadata.get("slug", theirs["slug"]),
+            "excerpt": base.excerpt,
+            # Not in a revision: the form's own value stands, as before merging existed.
+            "cover_alt": theirs["cover_alt"],
+            "body": base.body,
+            "categories": metadata.get("categories", theirs["categories"]),
+            "tags": metadata.get("tags", theirs["tags"]),
+        }
+        cleaned = self.cleaned_data
+        mine = {name: cleaned.get(name) or "" for name in ("title", "slug", "excerpt", "cover_alt", "body")}
+        mine["categories"] = [category.pk for category in cleaned.get("categories") or []]
+        mine["tags"] = list(cleaned.get("tags") or [])
+        outcome = merging.merge(
+            base=before, mine=mine, theirs=theirs, theirs_version=conflict.current_version
+        )
+        choices = {clash.key: self.data.get(f"_merge_{clash.key}", "") for clash in outcome.clashes}
+        if outcome.unresolved(choices):
+            self.merge = outcome
+            raise ValidationError(
+                f"開いたあとで、ほかの人が同じ箇所を変えて保存しました（現在 第{conflict.current_version}版）。"
+                "下で箇所ごとに残す文を選んでから、もう一度保存してください。ほかの箇所は合わせて保存します。",
+                code="edit_conflict",
+            )
+        merged = outcome.result(choices)
+        for name in ("title", "slug", "excerpt", "cover_alt", "body", "tags"):
+            cleaned[name] = merged[name]
+        cleaned["categories"] = Category.objects.filter(pk__in=merged["categories"])
+        self.merged = outcome
+        return lock_for_edit(self.instance.pk, expected_version=conflict.current_version, by=self.acting_user)
 
     def _report_conflict(self, conflict):
         theirs = Article.objects.get(pk=self.instance.pk)

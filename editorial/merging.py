@@ -1,0 +1,159 @@
+"""Merging two saves of one article instead of refusing the later one.
+
+When a form is saved after someone else saved the article, three versions are
+at hand: the one both started from (the base, the latest revision at or before
+the version the form was opened at), the other person's (the article as saved
+now), and the form's. The body is merged by paragraph, as diff3 merges lines:
+a paragraph changed on one side only takes that side's change, and only where
+both changed the same paragraphs differently does the person saving choose,
+per place: theirs, mine, or both (mine first). The title, slug, excerpt and
+cover text merge as whole values, the categories and tags as sets (what each
+side added stays, what either removed goes).
+
+Nothing is dropped without the person seeing it: a merge with a choice to make
+is shown to them before anything is saved.
+"""
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .models import Revision
+
+PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t\u3000]*\r?\n")
+VALUE_FIELDS = {"title": "タイトル", "slug": "スラッグ", "excerpt": "抜粋", "cover_alt": "表紙画像の説明"}
+CHOICES = {"mine": "自分の文", "theirs": "ほかの人の文", "both": "両方（自分の文が先）"}
+
+
+def paragraphs(text: str) -> list[str]:
+    return [block.strip() for block in PARAGRAPH_BREAK.split(text or "") if block.strip()]
+
+
+@dataclass
+class Clash:
+    """One place both sides changed differently."""
+
+    key: str
+    label: str
+    base: list[str]
+    mine: list[str]
+    theirs: list[str]
+
+    def resolved(self, choice: str) -> list[str]:
+        if choice == "theirs":
+            return self.theirs
+        if choice == "both":
+            return self.mine + [part for part in self.theirs if part not in self.mine]
+        return self.mine
+
+
+def _stable(base, other) -> dict[int, int]:
+    """Base paragraph index → the index of the same paragraph on the other side."""
+    matcher = SequenceMatcher(None, base, other, autojunk=False)
+    return {block.a + k: block.b + k for block in matcher.get_matching_blocks() for k in range(block.size)}
+
+
+def merge_paragraphs(base: list[str], mine: list[str], theirs: list[str]) -> list:
+    """The merged paragraphs, with a ``Clash`` at each place both changed differently."""
+    to_mine, to_theirs = _stable(base, mine), _stable(base, theirs)
+    merged = []
+    at_base = at_mine = at_theirs = 0
+    clashes = 0
+    while True:
+        anchor = next(
+            (
+                index
+                for index in range(at_base, len(base))
+                if index in to_mine
+                and index in to_theirs
+                and to_mine[index] >= at_mine
+                and to_theirs[index] >= at_theirs
+            ),
+            None,
+        )
+        if anchor is None:
+            ends = len(base), len(mine), len(theirs)
+        else:
+            ends = anchor, to_mine[anchor], to_theirs[anchor]
+        was = base[at_base : ends[0]]
+        mine_part, theirs_part = mine[at_mine : ends[1]], theirs[at_theirs : ends[2]]
+        if mine_part == was:
+            merged.extend(theirs_part)
+        elif theirs_part in (was, mine_part):
+            merged.extend(mine_part)
+        else:
+            clashes += 1
+            merged.append(Clash(f"body-{clashes}", f"本文 {clashes}か所目", was, mine_part, theirs_part))
+        if anchor is None:
+            return merged
+        merged.append(base[anchor])
+        at_base, at_mine, at_theirs = anchor + 1, to_mine[anchor] + 1, to_theirs[anchor] + 1
+
+
+def merge_value(base, mine, theirs):
+    """(merged value, None) or (None, "clash") for a value both changed differently."""
+    if mine in (base, theirs):
+        return theirs, None
+    if theirs == base:
+        return mine, None
+    return None, "clash"
+
+
+def merge_set(base, mine, theirs) -> list:
+    base, mine, theirs = set(base), set(mine), set(theirs)
+    return sorted((theirs | (mine - base)) - (base - mine))
+
+
+@dataclass
+class Merge:
+    values: dict = field(default_factory=dict)
+    body: list = field(default_factory=list)
+    clashes: list[Clash] = field(default_factory=list)
+    theirs_version: int = 0
+    changed_by_them: list[str] = field(default_factory=list)
+
+    def unresolved(self, choices: dict) -> list[Clash]:
+        return [clash for clash in self.clashes if choices.get(clash.key) not in CHOICES]
+
+    def result(self, choices: dict) -> dict:
+        """The merged form values, every clash settled by ``choices``."""
+        values = dict(self.values)
+        for clash in self.clashes:
+            if clash.key.startswith("field-"):
+                values[clash.key.removeprefix("field-")] = clash.resolved(choices[clash.key])[0]
+        parts = []
+        for part in self.body:
+            parts.extend(part.resolved(choices[part.key]) if isinstance(part, Clash) else [part])
+        values["body"] = "\n\n".join(parts)
+        return values
+
+
+def base_of(article, version) -> Revision | None:
+    return article.revisions.filter(version__lte=version).order_by("-version", "-pk").first()
+
+
+def merge(*, base: dict, mine: dict, theirs: dict, theirs_version: int) -> Merge:
+    """Merge the form's values ``mine`` with ``theirs`` (the article as saved now) over ``base``.
+    Each dict holds the value fields, the body, and "categories" and "tags" as lists."""
+    outcome = Merge(theirs_version=theirs_version)
+    for name, label in VALUE_FIELDS.items():
+        value, clash = merge_value(base.get(name, ""), mine.get(name, ""), theirs.get(name, ""))
+        if clash:
+            outcome.clashes.append(
+                Clash(
+                    f"field-{name}", label, [base.get(name, "")], [mine.get(name, "")], [theirs.get(name, "")]
+                )
+            )
+        else:
+            outcome.values[name] = value
+        if theirs.get(name, "") != base.get(name, ""):
+            outcome.changed_by_them.append(label)
+    for name in ("categories", "tags"):
+        outcome.values[name] = merge_set(base.get(name, []), mine.get(name, []), theirs.get(name, []))
+    outcome.body = merge_paragraphs(
+        paragraphs(base.get("body", "")), paragraphs(mine.get("body", "")), paragraphs(theirs.get("body", ""))
+    )
+    outcome.clashes.extend(part for part in outcome.body if isinstance(part, Clash))
+    if paragraphs(theirs.get("body", "")) != paragraphs(base.get("body", "")):
+        outcome.changed_by_them.append("本文")
+    return outcome
