@@ -81,6 +81,17 @@ def merge_paragraphs(base: list[str], mine: list[str], theirs: list[str]) -> lis
             merged.extend(theirs_part)
         elif theirs_part in (was, mine_part):
             merged.extend(mine_part)
+        elif len(was) == len(mine_part) == len(theirs_part):
+            # Paragraphs edited in place on both sides, side by side: each paragraph
+            # on its own, so that neighbours changed by different people both stay.
+            for old, own, other in zip(was, mine_part, theirs_part, strict=True):
+                if own in (old, other):
+                    merged.append(other)
+                elif other == old:
+                    merged.append(own)
+                else:
+                    clashes += 1
+                    merged.append(Clash(f"body-{clashes}", f"本文 {clashes}か所目", [old], [own], [other]))
         else:
             clashes += 1
             merged.append(Clash(f"body-{clashes}", f"本文 {clashes}か所目", was, mine_part, theirs_part))

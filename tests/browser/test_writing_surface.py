@@ -153,3 +153,54 @@ def test_who_else_is_here_shows_on_the_form_and_the_list_without_blocking(
     assert Article.objects.get(pk=draft.pk).title == "編集者が直した題"
     for context in contexts:
         context.close()
+
+
+def test_two_tabs_editing_different_paragraphs_merge_and_the_same_paragraph_asks(
+    browser, live_server, draft, editor
+):
+    from articles.models import Article
+    from editorial import revisions
+
+    Article.objects.filter(pk=draft.pk).update(body="序。\n\n第一段落。\n\n第二段落。")
+    draft.refresh_from_db()
+    revisions.record_revision(draft, by=editor)
+    url = f"{live_server.url}/admin/articles/article/{draft.pk}/change/"
+    contexts = [browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo") for _ in range(2)]
+    first, second = (context.new_page() for context in contexts)
+    for page, user in ((first, "writer"), (second, "editor")):
+        log_in(page, live_server, user)
+        page.goto(url)
+        page.wait_for_selector("#writing-toolbar")
+    first.fill("#id_body", "序。\n\n第一段落（書き手）。\n\n第二段落。")
+    first.keyboard.press("Control+s")
+    first.wait_for_selector(".messagelist .success")
+    second.fill("#id_body", "序。\n\n第一段落。\n\n第二段落（編集者）。")
+    second.keyboard.press("Control+s")
+    second.wait_for_selector(".messagelist .info >> text=合わせて保存しました")
+    body = Article.objects.get(pk=draft.pk).body.replace("\r\n", "\n")
+    assert body == "序。\n\n第一段落（書き手）。\n\n第二段落（編集者）。"
+
+    # Now both change the first paragraph: the later one chooses.
+    first.goto(url)
+    second.goto(url)
+    first.fill("#id_body", body.replace("第一段落（書き手）。", "第一段落（書き手の二度目）。"))
+    first.keyboard.press("Control+s")
+    first.wait_for_selector(".messagelist .success")
+    second.fill("#id_body", body.replace("第一段落（書き手）。", "第一段落（編集者の直し）。"))
+    second.keyboard.press("Control+s")
+    clash = second.locator(".merge-clash")
+    clash.wait_for()
+    assert (
+        "第一段落（書き手の二度目）。" in clash.inner_text()
+        and "第一段落（編集者の直し）。" in clash.inner_text()
+    )
+    overflow = second.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    clash.get_by_label("両方残す（あなたの文が先）").check()
+    second.keyboard.press("Control+s")
+    second.wait_for_selector(".messagelist .info >> text=合わせて保存しました")
+    assert Article.objects.get(pk=draft.pk).body.replace("\r\n", "\n") == (
+        "序。\n\n第一段落（編集者の直し）。\n\n第一段落（書き手の二度目）。\n\n第二段落（編集者）。"
+    )
+    for context in contexts:
+        context.close()

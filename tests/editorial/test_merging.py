@@ -79,3 +79,15 @@ def test_nothing_is_lost_without_a_clash_to_show_it(base, mine, theirs):
         assert merged == theirs
     if theirs == base:
         assert merged == mine
+
+
+def test_neighbouring_paragraphs_changed_by_different_people_both_stay():
+    mine = ["序。", "第一段落。", "第二段落（私）。", "第三段落。", "結び。"]
+    theirs = ["序。", "第一段落（ほか）。", "第二段落。", "第三段落。", "結び。"]
+    assert merge_paragraphs(BASE, mine, theirs) == [
+        "序。",
+        "第一段落（ほか）。",
+        "第二段落（私）。",
+        "第三段落。",
+        "結び。",
+    ]
