@@ -204,3 +204,32 @@ def test_two_tabs_editing_different_paragraphs_merge_and_the_same_paragraph_asks
     )
     for context in contexts:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_editor_with_its_preview_at_desktop_and_phone_widths(page, live_server, draft, width):
+    from pathlib import Path
+
+    from articles.models import Article
+
+    Article.objects.filter(pk=draft.pk).update(
+        body="## 背景\n\n生成AIへの投資は続いている。**推論**の需要が大きい。\n\n"
+        "| 企業 | 設備投資 |\n| --- | --- |\n| A社 | 3兆円 |\n\n"
+        "- データセンター\n- 電力\n\n> 送電網の増強には時間がかかる。\n\n"
+        "本記事は情報提供を目的としており、投資助言ではありません。"
+    )
+    page.set_viewport_size({"width": width, "height": 900 if width > 1000 else 844})
+    open_draft(page, live_server, draft)
+    page.locator("#id_body").dispatch_event("input")
+    page.wait_for_selector("#writing-counts[data-characters]")
+    body, preview = page.locator("#id_body").bounding_box(), page.locator(".markdownx-preview").bounding_box()
+    if width >= 1200:
+        assert preview["x"] >= body["x"] + body["width"], "the preview stands beside the text"
+    else:
+        assert preview["y"] >= body["y"] + body["height"], "the preview comes under the text"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the change form scrolls sideways by {overflow}px at {width}px"
+    screenshots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    field = page.locator(".field-body")
+    field.scroll_into_view_if_needed()
+    field.screenshot(path=screenshots / f"editor-{width}.png")

@@ -198,7 +198,7 @@
     if (!line && body) {
       line = document.createElement("p");
       line.id = "writing-counts";
-      line.className = "writing-counts help";
+      line.className = "writing-counts";
       body.after(line);
     }
     return line;
