@@ -80,5 +80,9 @@ def test_editors_pages_raise_no_policy_violation(
     # The live preview fetches and inserts HTML under the same policy.
     watched_page.fill("textarea#id_body", "## 見出し\n\n本文です。")
     watched_page.locator(".markdownx-preview h2").wait_for()
+    # The writing aids: a toolbar edit, the count line, the autosave's request.
+    watched_page.click("#writing-toolbar [data-tool=bold]")
+    watched_page.locator("#writing-counts[data-characters]").wait_for()
+    watched_page.locator("#autosave-state[data-state=saved]").wait_for(timeout=15000)
     problems = watched_page.problems + watched_page.evaluate("window.__cspViolations")
     assert problems == []
