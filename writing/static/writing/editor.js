@@ -86,11 +86,13 @@
     replaceSelection(inserted, [text.length + 3, inserted.length - 1]);
   }
 
+  // The media library (media_library/library.js) opens its dialog on any click on a
+  // [data-open-media-library]; without it, a Markdown image to fill in, its alt text selected.
+  const libraryHere = () => Boolean(document.querySelector("[data-media-library-dialog]"));
+
   function image(button) {
-    // The media library's dialog opens on any [data-open-media-library]; without
-    // it, a Markdown image to fill in, its alt text selected first.
-    if (window.mediaLibrary && typeof window.mediaLibrary.open === "function") {
-      window.mediaLibrary.open(button);
+    if (libraryHere()) {
+      button?.click();
       return;
     }
     replaceSelection("![画像の説明（代替テキスト）](https://)", [2, 16]);
@@ -155,7 +157,7 @@
       const action = ACTIONS.find((candidate) => candidate.name === button.dataset.tool);
       if (action.name === "image") {
         // The media library's own listener takes [data-open-media-library] clicks.
-        if (!window.mediaLibrary) {
+        if (!libraryHere()) {
           image(button);
         }
         return;
