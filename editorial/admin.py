@@ -8,7 +8,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DateTimeField, Prefetch
+from django.db.models import DateTimeField, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -27,7 +27,7 @@ from articles.furniture import furniture_of
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
-from . import bulk_actions, pending, people, previews, revisions, scheduling, workflow
+from . import bulk_actions, pending, pending_review, people, previews, revisions, scheduling, workflow
 from .checks import review_findings
 from .continuation import segments as continuation
 from .continuation.panel import highlighted_join, tree
@@ -301,7 +301,10 @@ class QueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "review":
-            return queryset.filter(status=Article.Status.REVIEW).order_by("updated_at")
+            # Changes to live articles sent to review wait for an editor too.
+            return queryset.filter(Q(status=Article.Status.REVIEW) | pending_review.in_review_q()).order_by(
+                "updated_at"
+            )
         if self.value() == "mine":
             return queryset.filter(article_authors__author__user=request.user)
         return queryset
@@ -433,18 +436,32 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         ]
         author_forms.sort(key=lambda author_form: author_form.cleaned_data.get("position") or 0)
         request.saved_as_pending = True
-        pending.save_pending(
+        proposed = pending.save_pending(
             form.instance,
             categories=form.cleaned_data.get("categories") or [],
             tags=form.cleaned_data.get("tags") or [],
             authors=[author_form.cleaned_data["author"] for author_form in author_forms],
             by=request.user,
         )
-        follow_up = (
-            "編集者が公開するまで、読者には今の内容が表示されます。"
-            if not is_editor(request.user)
-            else "「今すぐ公開」を押すまで、読者には今の内容が表示されます。"
-        )
+        if proposed.unchanged:
+            # A banner button saves the form first; the author rows always look new (they
+            # are the pending version's, not the live article's), so the form says "changed".
+            request.pending_unchanged = True
+            if "_pending" not in request.POST:
+                messages.info(request, "未公開の変更に変わりはありません。")
+            return
+        if is_editor(request.user):
+            follow_up = "「今すぐ公開」か公開予約をするまで、読者には今の内容が表示されます。"
+        elif proposed.submitted_at is None:
+            follow_up = "内容が整ったら「レビューに出す」を押してください。編集者が公開するまで、読者には今の内容が表示されます。"
+        else:
+            follow_up = "レビュー待ちのまま、編集者はこの内容を確認します。公開されるまで、読者には今の内容が表示されます。"
+        if proposed.cleared_schedule is not None:
+            messages.warning(
+                request,
+                f"{timezone.localtime(proposed.cleared_schedule):%Y-%m-%d %H:%M} の公開予約を取り消しました。"
+                "編集者が承認したのは保存前の内容のため、この変更はレビュー待ちに戻りました。",
+            )
         if form.went_live_meanwhile:
             messages.warning(
                 request,
@@ -460,6 +477,8 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         super().message_user(request, message, level, *args, **kwargs)
 
     def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "pending_unchanged", False):
+            return ""
         if _goes_pending(form.instance, not add):
             # Nothing of the article itself was saved: Django's message would read the
             # formsets' saved rows, and say the article changed.
@@ -473,7 +492,7 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         # A workflow button saves the form before the verb runs; an unchanged
         # form would be logged as 「変更はありませんでした」 beside the move the
         # verb logs itself (editorial/admin_history.py).
-        if not message and "_workflow" in request.POST:
+        if not message and ("_workflow" in request.POST or "_pending" in request.POST):
             return None
         return super().log_change(request, obj, message)
 
@@ -483,15 +502,32 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        # 今すぐ公開 submits the form: what was typed since it opened is saved first, then published.
-        if request.POST.get("_pending") == "publish":
-            return self._publish_pending(request, obj)
+        # The pending version's buttons (今すぐ公開, レビューに出す …) submit the form:
+        # what was typed since it opened is saved first, then the verb runs.
+        if "_pending" in request.POST:
+            return self._perform_pending(request, obj)
         if "_workflow" in request.POST:
             return self._perform_workflow(request, obj)
         return super().response_change(request, obj)
 
+    def _perform_pending(self, request, article):
+        try:
+            done = pending_review.perform(
+                request.POST["_pending"],
+                article,
+                by=request.user,
+                comment=parse_comment(request.POST.get("_pending_comment", "")),
+                publish_at=parse_local_datetime(request.POST.get("_pending_publish_at", "")),
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
     def _perform_workflow(self, request, article, *, saved=True):
         verb = request.POST["_workflow"]
+        had_pending = verb == "archive" and pending.pending_of(article) is not None
         try:
             publish_at = parse_local_datetime(request.POST.get("_workflow_publish_at", ""))
             workflow.perform(
@@ -506,6 +542,10 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         else:
             done = "保存しました。" if saved else ""
             messages.success(request, f"{done}ステージ: {article.get_status_display()}")
+            if had_pending and article.status == Article.Status.ARCHIVED:
+                messages.info(
+                    request, "公開を停止したため、この記事の未公開の変更（公開予約を含む）は破棄しました。"
+                )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     # The change form's workflow panel and history ------------------------------
@@ -538,11 +578,21 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                     article.revisions.select_related("author__author_profile")[:100]
                 ),
                 can_share_preview=is_editor(request.user),
-                pending_version=pending.pending_of(article),
-                can_publish_pending=is_editor(request.user),
+                **self._pending_context(request, article),
                 can_restore=self.has_change_permission(request, article),
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _pending_context(self, request, article):
+        proposed = pending.pending_of(article)
+        actions = pending_review.available_actions(proposed, article, request.user) if proposed else []
+        return {
+            "pending_version": proposed,
+            "pending_actions": actions,
+            "pending_needs_time": any(action.needs_time for action in actions),
+            "pending_needs_comment": any(action.verb in ("submit", "request_changes") for action in actions),
+            "can_publish_pending": is_editor(request.user),
+        }
 
     def _ensure_author_profile(self, request):
         """Give a staff user who writes their author profile on first need, and say so."""
@@ -696,11 +746,11 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
 
     def _publish_pending(self, request, article):
         try:
-            pending.publish_pending(article, by=request.user)
+            done = pending_review.perform("publish", article, by=request.user)
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "未公開の変更を公開しました。読者にも新しい内容が表示されます。")
+            messages.success(request, done)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def discard_pending_view(self, request, pk):
