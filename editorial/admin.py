@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from taggit.admin import TagAdmin as TaggitTagAdmin
@@ -24,6 +25,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from articles.furniture import furniture_of
+from articles.markdown import render
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 
@@ -819,6 +821,8 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
                 return response
             preview = response
         nodes, alternatives, assembly = tree(article)
+        # A published article's panel works on its pending version, if it has one.
+        working = pending.working_copy(article)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -829,8 +833,13 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
             "form": form,
             "preview": preview,
             "can_edit": can_edit,
-            "truncated": is_truncated(article.body),
-            "rendered_body": article.rendered_body,
+            "live": article.status == Article.Status.PUBLISHED,
+            "pending_version": working if working is not article else None,
+            "truncated": is_truncated(working.body),
+            # render() sanitises with an allow-list, as Article.rendered_body does.
+            "rendered_body": article.rendered_body
+            if working is article
+            else mark_safe(render(working.body).html),
         }
         return TemplateResponse(request, "editorial/admin/continuation.html", context)
 
@@ -858,11 +867,12 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
         existing = continuation.segments_of(article)
         if parent is None:
             parent, _ = continuation.detect_parent(text, existing)
-        if parent is None and not article.body.strip():
+        body = pending.working_copy(article).body
+        if parent is None and not body.strip():
             messages.info(request, "最初の部分として追加されます。")
             return {"parent": None, "overlap": None}
         # With no segments yet, today's body becomes the first one and the text continues it.
-        parent_text = parent.text if parent else article.body
+        parent_text = parent.text if parent else body
         overlap = find_overlap(parent_text, text)
         parent_html, child_html = highlighted_join(parent_text, text, overlap)
         label = f"#{parent.pk}" if parent else "今の本文"
@@ -876,6 +886,12 @@ class ArticleAdmin(SafeInputs, admin.ModelAdmin):
 
     def _report_assembly(self, request, report, done):
         messages.success(request, done)
+        if report.pending_version is not None:
+            messages.info(
+                request,
+                "公開中の記事のため、組み立てた本文は未公開の変更として保存しました。"
+                "読者には、編集者が公開するまで今の本文が表示されます。",
+            )
         if report.kept_hand_edits:
             messages.warning(
                 request,
