@@ -9,7 +9,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DateTimeField, Prefetch
+from django.db.models import DateTimeField, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from markdownx.models import MarkdownxField
 from taggit.admin import TagAdmin as TaggitTagAdmin
@@ -25,12 +26,13 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from articles.furniture import furniture_of
+from articles.markdown import render
 from articles.models import Article, ArticleAuthor, Author, Category, public_authors
 from articles.validators import LAYOUT_CHARACTERS, control_character_problem
 from writing.admin_integration import AutosaveAdminMixin
 from writing.counts import counts_of_html
 
-from . import bulk_actions, pending, people, previews, revisions, scheduling, workflow
+from . import bulk_actions, pending, pending_review, people, previews, revisions, scheduling, workflow
 from .checks import review_findings
 from .comments import views as comment_views
 from .continuation import segments as continuation
@@ -309,7 +311,10 @@ class QueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "review":
-            return queryset.filter(status=Article.Status.REVIEW).order_by("updated_at")
+            # Changes to live articles sent to review wait for an editor too.
+            return queryset.filter(Q(status=Article.Status.REVIEW) | pending_review.in_review_q()).order_by(
+                "updated_at"
+            )
         if self.value() == "mine":
             return queryset.filter(article_authors__author__user=request.user)
         return queryset
@@ -447,18 +452,32 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
         ]
         author_forms.sort(key=lambda author_form: author_form.cleaned_data.get("position") or 0)
         request.saved_as_pending = True
-        pending.save_pending(
+        proposed = pending.save_pending(
             form.instance,
             categories=form.cleaned_data.get("categories") or [],
             tags=form.cleaned_data.get("tags") or [],
             authors=[author_form.cleaned_data["author"] for author_form in author_forms],
             by=request.user,
         )
-        follow_up = (
-            "編集者が公開するまで、読者には今の内容が表示されます。"
-            if not is_editor(request.user)
-            else "「今すぐ公開」を押すまで、読者には今の内容が表示されます。"
-        )
+        if proposed.unchanged:
+            # A banner button saves the form first; the author rows always look new (they
+            # are the pending version's, not the live article's), so the form says "changed".
+            request.pending_unchanged = True
+            if "_pending" not in request.POST:
+                messages.info(request, "未公開の変更に変わりはありません。")
+            return
+        if is_editor(request.user):
+            follow_up = "「今すぐ公開」か公開予約をするまで、読者には今の内容が表示されます。"
+        elif proposed.submitted_at is None:
+            follow_up = "内容が整ったら「レビューに出す」を押してください。編集者が公開するまで、読者には今の内容が表示されます。"
+        else:
+            follow_up = "レビュー待ちのまま、編集者はこの内容を確認します。公開されるまで、読者には今の内容が表示されます。"
+        if proposed.cleared_schedule is not None:
+            messages.warning(
+                request,
+                f"{timezone.localtime(proposed.cleared_schedule):%Y-%m-%d %H:%M} の公開予約を取り消しました。"
+                "編集者が承認したのは保存前の内容のため、この変更はレビュー待ちに戻りました。",
+            )
         if form.went_live_meanwhile:
             messages.warning(
                 request,
@@ -474,6 +493,8 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
         super().message_user(request, message, level, *args, **kwargs)
 
     def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "pending_unchanged", False):
+            return ""
         if _goes_pending(form.instance, not add):
             # Nothing of the article itself was saved: Django's message would read the
             # formsets' saved rows, and say the article changed.
@@ -487,7 +508,7 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
         # A workflow button saves the form before the verb runs; an unchanged
         # form would be logged as 「変更はありませんでした」 beside the move the
         # verb logs itself (editorial/admin_history.py).
-        if not message and "_workflow" in request.POST:
+        if not message and ("_workflow" in request.POST or "_pending" in request.POST):
             return None
         return super().log_change(request, obj, message)
 
@@ -497,15 +518,32 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        # 今すぐ公開 submits the form: what was typed since it opened is saved first, then published.
-        if request.POST.get("_pending") == "publish":
-            return self._publish_pending(request, obj)
+        # The pending version's buttons (今すぐ公開, レビューに出す …) submit the form:
+        # what was typed since it opened is saved first, then the verb runs.
+        if "_pending" in request.POST:
+            return self._perform_pending(request, obj)
         if "_workflow" in request.POST:
             return self._perform_workflow(request, obj)
         return super().response_change(request, obj)
 
+    def _perform_pending(self, request, article):
+        try:
+            done = pending_review.perform(
+                request.POST["_pending"],
+                article,
+                by=request.user,
+                comment=parse_comment(request.POST.get("_pending_comment", "")),
+                publish_at=parse_local_datetime(request.POST.get("_pending_publish_at", "")),
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
     def _perform_workflow(self, request, article, *, saved=True):
         verb = request.POST["_workflow"]
+        had_pending = verb == "archive" and pending.pending_of(article) is not None
         try:
             publish_at = parse_local_datetime(request.POST.get("_workflow_publish_at", ""))
             workflow.perform(
@@ -520,6 +558,10 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
         else:
             done = "保存しました。" if saved else ""
             messages.success(request, f"{done}ステージ: {article.get_status_display()}")
+            if had_pending and article.status == Article.Status.ARCHIVED:
+                messages.info(
+                    request, "公開を停止したため、この記事の未公開の変更（公開予約を含む）は破棄しました。"
+                )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     # The change form's workflow panel and history ------------------------------
@@ -552,12 +594,22 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
                     article.revisions.select_related("author__author_profile")[:100]
                 ),
                 can_share_preview=is_editor(request.user),
-                pending_version=pending.pending_of(article),
-                can_publish_pending=is_editor(request.user),
+                **self._pending_context(request, article),
                 can_restore=self.has_change_permission(request, article),
                 **comment_views.panel_context(request, article),
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _pending_context(self, request, article):
+        proposed = pending.pending_of(article)
+        actions = pending_review.available_actions(proposed, article, request.user) if proposed else []
+        return {
+            "pending_version": proposed,
+            "pending_actions": actions,
+            "pending_needs_time": any(action.needs_time for action in actions),
+            "pending_needs_comment": any(action.verb in ("submit", "request_changes") for action in actions),
+            "can_publish_pending": is_editor(request.user),
+        }
 
     def _ensure_author_profile(self, request):
         """Give a staff user who writes their author profile on first need, and say so."""
@@ -731,11 +783,11 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
 
     def _publish_pending(self, request, article):
         try:
-            pending.publish_pending(article, by=request.user)
+            done = pending_review.perform("publish", article, by=request.user)
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "未公開の変更を公開しました。読者にも新しい内容が表示されます。")
+            messages.success(request, done)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def discard_pending_view(self, request, pk):
@@ -804,6 +856,10 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
                 return response
             preview = response
         nodes, alternatives, assembly = tree(article)
+        # A published article's panel works on its pending version, if it has one.
+        working = pending.working_copy(article)
+        # render() sanitises with an allow-list, as Article.rendered_body does.
+        rendered_body = article.rendered_body if working is article else mark_safe(render(working.body).html)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -814,9 +870,12 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
             "form": form,
             "preview": preview,
             "can_edit": can_edit,
-            "truncated": is_truncated(article.body),
-            "rendered_body": article.rendered_body,
-            "body_counts": counts_of_html(article.rendered_body),
+            "live": article.status == Article.Status.PUBLISHED,
+            "pending_version": working if working is not article else None,
+            "truncated": is_truncated(working.body),
+            # render() sanitises with an allow-list, as Article.rendered_body does.
+            "rendered_body": rendered_body,
+            "body_counts": counts_of_html(rendered_body),
         }
         return TemplateResponse(request, "editorial/admin/continuation.html", context)
 
@@ -844,11 +903,12 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
         existing = continuation.segments_of(article)
         if parent is None:
             parent, _ = continuation.detect_parent(text, existing)
-        if parent is None and not article.body.strip():
+        body = pending.working_copy(article).body
+        if parent is None and not body.strip():
             messages.info(request, "最初の部分として追加されます。")
             return {"parent": None, "overlap": None}
         # With no segments yet, today's body becomes the first one and the text continues it.
-        parent_text = parent.text if parent else article.body
+        parent_text = parent.text if parent else body
         overlap = find_overlap(parent_text, text)
         parent_html, child_html = highlighted_join(parent_text, text, overlap)
         label = f"#{parent.pk}" if parent else "今の本文"
@@ -862,6 +922,12 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
 
     def _report_assembly(self, request, report, done):
         messages.success(request, done)
+        if report.pending_version is not None:
+            messages.info(
+                request,
+                "公開中の記事のため、組み立てた本文は未公開の変更として保存しました。"
+                "読者には、編集者が公開するまで今の本文が表示されます。",
+            )
         if report.kept_hand_edits:
             messages.warning(
                 request,

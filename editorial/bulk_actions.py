@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
-from articles.models import Category
+from articles.models import Article, Category
 from articles.validators import control_character_problem
 
-from . import classification, workflow
+from . import classification, pending, workflow
 from .exceptions import WorkflowError
 
 APPLY = "_bulk_apply"  # the intermediate page's button: the answers are in this POST
@@ -37,10 +37,10 @@ class Report:
     refused: list = field(default_factory=list)  # (article, reason)
 
 
-def _each(queryset, act, *, unchanged) -> Report:
+def _each(queryset, act, *, unchanged, note=None) -> Report:
     """Call ``act(article)`` for every selected article in its own transaction.
     ``act`` returns False when the article was already as asked; ``unchanged``
-    says so in the editor's words."""
+    says so in the editor's words; ``note(article)``, if given, adds to what was done."""
     report = Report()
     for article in queryset.order_by("pk"):
         stage_before = article.get_status_display()
@@ -54,8 +54,24 @@ def _each(queryset, act, *, unchanged) -> Report:
             continue
         stage_after = article.get_status_display()
         moved = stage_after != stage_before
-        report.done.append((article, f"「{stage_before}」→「{stage_after}」" if moved else ""))
+        said = f"「{stage_before}」→「{stage_after}」" if moved else ""
+        report.done.append((article, said + (note(article) if note is not None else "")))
     return report
+
+
+def _into_pending(article):
+    if article.status == Article.Status.PUBLISHED:
+        return "（公開中の記事のため、未公開の変更に追加）"
+    return ""
+
+
+def _tell_pending(request, report):
+    if any(article.status == Article.Status.PUBLISHED for article, _ in report.done):
+        messages.info(
+            request,
+            "公開中の記事は、読者が見ている内容を変えずに未公開の変更に追加しました。"
+            "読者に見えるのは、編集者が未公開の変更を公開してからです。",
+        )
 
 
 def _already_in_stage(article):
@@ -223,8 +239,15 @@ def reschedule_selected(modeladmin, request, queryset):
 
 @admin.action(description="選んだ記事をアーカイブ（公開を停止）", permissions=["review"])
 def archive_selected(modeladmin, request, queryset):
+    # Read before: archiving drops them (workflow.archive), and the summary says so.
+    with_pending = set(
+        pending.current_pending().filter(article__in=queryset).values_list("article_id", flat=True)
+    )
     report = _each(
-        queryset, lambda article: workflow.archive(article, by=request.user), unchanged=_already_in_stage
+        queryset,
+        lambda article: workflow.archive(article, by=request.user),
+        unchanged=_already_in_stage,
+        note=lambda article: "（未公開の変更も破棄）" if article.pk in with_pending else "",
     )
     _tell(request, report, "アーカイブしました")
 
@@ -247,8 +270,10 @@ def add_category(modeladmin, request, queryset):
         queryset,
         lambda article: classification.add_category(article, category, by=request.user),
         unchanged=lambda article: f"すでにカテゴリー「{category.name}」が付いています。",
+        note=_into_pending,
     )
     _tell(request, report, f"カテゴリー「{category.name}」を追加しました")
+    _tell_pending(request, report)
     return None
 
 
@@ -264,8 +289,10 @@ def add_tag(modeladmin, request, queryset):
         queryset,
         lambda article: classification.add_tag(article, name, by=request.user),
         unchanged=lambda article: f"すでにタグ「{name}」が付いています。",
+        note=_into_pending,
     )
     _tell(request, report, f"タグ「{name}」を追加しました")
+    _tell_pending(request, report)
     return None
 
 

@@ -52,9 +52,11 @@ def _submitted(notification):
 
 def _changes_requested(notification):
     article = notification.article
+    # Without a stage change it is a change to the live article that was sent back, not the article.
+    what = "の未公開の変更" if notification.transition_id is None else ""
     return (
         _subject("差し戻し", article),
-        f"「{article.title}」が {_by(notification)} さんによって差し戻されました。\n\n編集者のコメント:\n"
+        f"「{article.title}」{what}が {_by(notification)} さんによって差し戻されました。\n\n編集者のコメント:\n"
         f"{notification.message}\n\n{_admin_url(article)}\n",
     )
 

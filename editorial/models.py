@@ -326,10 +326,63 @@ class PendingVersion(models.Model):
         related_name="+",
     )
     saved_at = models.DateTimeField("保存日時", auto_now=True)
+    submitted_at = models.DateTimeField(
+        "レビューに出した日時",
+        null=True,
+        blank=True,
+        help_text="空欄でなければ、編集者のレビュー待ちです（公開予約中を除く）。",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="レビューに出した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.TextField("レビュー依頼のコメント", blank=True)
+    sent_back_at = models.DateTimeField(
+        "差し戻した日時",
+        null=True,
+        blank=True,
+        help_text="もう一度レビューに出すまで、書いた人の画面に残ります。",
+    )
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="差し戻した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_back_comment = models.TextField("差し戻しのコメント", blank=True)
+    publish_at = models.DateTimeField(
+        "公開予定日時",
+        null=True,
+        blank=True,
+        help_text="この日時にスケジューラーが公開します。予約のあとに保存された変更は予約を取り消し、"
+        "レビュー待ちに戻します（編集者が承認したのは前の内容のため）。",
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公開予約した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "未公開の変更"
         verbose_name_plural = "未公開の変更"
+        indexes = [
+            # The scheduler's sweep looks for due updates every few seconds; few are ever scheduled.
+            models.Index(
+                fields=["publish_at"],
+                condition=models.Q(publish_at__isnull=False),
+                name="pending_version_due",
+            )
+        ]
 
     def __str__(self):
         return f"{self.article} の未公開の変更"
@@ -337,6 +390,11 @@ class PendingVersion(models.Model):
     @property
     def saved_by_name(self):
         return display_name(self.saved_by) if self.saved_by else ""
+
+    @property
+    def in_review(self) -> bool:
+        """Sent to review and not yet scheduled: what the editors' desk lists."""
+        return self.submitted_at is not None and self.publish_at is None
 
 
 class Comment(models.Model):

@@ -10,13 +10,15 @@ allowed to overwrite what it never saw.
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Now
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, Author, Category
 
 from . import revisions
 from .exceptions import NotPermitted, WorkflowError
-from .models import PendingVersion
+from .models import Notification, PendingVersion
 from .roles import is_editor, may_save_changes
 
 # What a pending version holds of the change form, beside the categories, tags and authors.
@@ -30,6 +32,44 @@ def pending_of(article) -> PendingVersion | None:
     if article.status != Article.Status.PUBLISHED:
         return None
     return PendingVersion.objects.filter(article=article, based_on_version=article.version).first()
+
+
+def current_pending():
+    """Every pending version that ``pending_of`` would return, as one queryset."""
+    return PendingVersion.objects.filter(
+        article__status=Article.Status.PUBLISHED, based_on_version=F("article__version")
+    )
+
+
+def working_copy(article):
+    """What an editor works on for ``article``: its pending version if it has one, else the article."""
+    return pending_of(article) or article
+
+
+def _stored(proposed) -> dict:
+    return {
+        **{field: getattr(proposed, field) for field in CONTENT_FIELDS},
+        "cover": proposed.cover.name,
+        "categories": sorted(proposed.categories),
+        "tags": sorted(proposed.tags),
+        "authors": list(proposed.authors),
+    }
+
+
+def values_of(article) -> dict:
+    """The content of ``article``'s pending version, or of the live article if it
+    has none, as ``save_pending`` stores it: where a change outside the form starts."""
+    proposed = pending_of(article)
+    if proposed is not None:
+        return _stored(proposed)
+    live = revisions.metadata_of(article)
+    return {
+        **{field: getattr(article, field) for field in CONTENT_FIELDS},
+        "cover": article.cover.name,
+        "categories": live["categories"],
+        "tags": live["tags"],
+        "authors": live["authors"],
+    }
 
 
 def form_initial(pending) -> dict:
@@ -77,6 +117,61 @@ def _log(article, *, by, message) -> None:
     )
 
 
+def _store(article, values, *, by) -> PendingVersion:
+    """Write ``values`` as ``article``'s pending version, at the article's next version.
+
+    A review in progress stays: the editor has approved nothing yet and reviews
+    what is there when they open it. A schedule does not: the editor approved
+    other content, so the change goes back to review, and ``cleared_schedule``
+    on the result says from when (None if nothing was scheduled). Values equal
+    to the pending version's change nothing (``unchanged``): the banner's buttons
+    save the form first, and pressing one must not clear the schedule it acts on."""
+    # Which categories and tags, not in what order: the form and the bulk actions list them differently.
+    values = {**values, "categories": sorted(values["categories"]), "tags": sorted(values["tags"])}
+    earlier = PendingVersion.objects.filter(article=article).first()
+    if earlier is not None and earlier.based_on_version == article.version and _stored(earlier) == values:
+        earlier.cleared_schedule, earlier.unchanged = None, True
+        return earlier
+    review = {"cleared_schedule": None}
+    if earlier is None or earlier.based_on_version != article.version:
+        # None, or left behind by an archive: its review was of another article's state.
+        review.update(REVIEW_CLEARED)
+    elif earlier.publish_at is not None:
+        review.update(
+            cleared_schedule=earlier.publish_at,
+            publish_at=None,
+            scheduled_by=None,
+            submitted_at=timezone.now(),
+            comment="公開予約のあとに内容が変わったため、再承認が必要です。",
+        )
+    cleared_schedule = review.pop("cleared_schedule")
+    _next_version(article)
+    pending, _ = PendingVersion.objects.update_or_create(
+        article=article,
+        defaults={
+            **values,
+            **review,
+            "saved_by": by if by is not None and by.is_authenticated else None,
+            "based_on_version": article.version,
+        },
+    )
+    pending.cleared_schedule, pending.unchanged = cleared_schedule, False
+    return pending
+
+
+# A pending version's review, as it is before anyone sent it to review.
+REVIEW_CLEARED = {
+    "submitted_at": None,
+    "submitted_by": None,
+    "comment": "",
+    "sent_back_at": None,
+    "sent_back_by": None,
+    "sent_back_comment": "",
+    "publish_at": None,
+    "scheduled_by": None,
+}
+
+
 def save_pending(article, *, categories, tags, authors, by) -> PendingVersion:
     """Store ``article``'s unsaved field values (as the change form set them) with
     ``categories``, ``tags`` and ``authors`` (in order) as its pending version,
@@ -91,13 +186,19 @@ def save_pending(article, *, categories, tags, authors, by) -> PendingVersion:
         categories=[category.pk for category in categories],
         tags=sorted(tags),
         authors=[author.pk for author in authors],
-        saved_by=by if by is not None and by.is_authenticated else None,
     )
-    _next_version(article)
-    pending, _ = PendingVersion.objects.update_or_create(
-        article=article, defaults={**values, "based_on_version": article.version}
-    )
-    return pending
+    return _store(article, values, by=by)
+
+
+def propose(article, *, by, change) -> PendingVersion:
+    """Apply ``change`` (a function that edits a dict of ``values_of``) to the
+    published ``article``'s pending version, starting one from the live content
+    if it has none: how a change made outside the form (the continuation panel,
+    a bulk action) waits for an editor like a save of the form. The caller holds
+    the row lock and has checked the user's right to save."""
+    values = values_of(article)
+    change(values)
+    return _store(article, values, by=by)
 
 
 def restore_as_pending(article, revision, *, by) -> PendingVersion:
@@ -139,6 +240,43 @@ def _locked_with_pending(article, *, by, refusal):
     return locked, pending
 
 
+def slug_problem(article, pending) -> str:
+    """Why ``pending`` cannot go live under its slug, or ""."""
+    if Article.objects.exclude(pk=article.pk).filter(slug=pending.slug).exists():
+        # Free when the pending version was saved, taken since by another article.
+        return f"スラッグ「{pending.slug}」はほかの記事が使っています。別のスラッグにして保存してから公開してください。"
+    return ""
+
+
+def apply(locked, pending, *, by, note) -> None:
+    """Make ``pending`` the live content of the published, row-locked ``locked``
+    and delete it, in the caller's transaction: a new version and revision,
+    "updated" moves, and the reader pages that show it are told. An editor's
+    "publish now" and the scheduler both come here."""
+    for field in CONTENT_FIELDS:
+        setattr(locked, field, getattr(pending, field))
+    locked.cover = pending.cover.name
+    locked.save()
+    locked.categories.set(Category.objects.filter(pk__in=pending.categories))
+    locked.tags.set(pending.tags)
+    if pending.authors:
+        locked.article_authors.all().delete()
+        for position, author_id in enumerate(pending.authors):
+            ArticleAuthor.objects.create(article=locked, author_id=author_id, position=position)
+    pending.delete()
+    settle_review_notices(locked)
+    revisions.commit_content_change(locked, by=by, note=note)
+
+
+def settle_review_notices(article) -> None:
+    """Mark the editors' unread "sent to review" notices of ``article``'s change
+    read: the change has left review (published, scheduled, sent back, discarded),
+    so their desk no longer asks them to review it."""
+    Notification.objects.filter(
+        article=article, kind=Notification.Kind.UPDATE_SUBMITTED, read_at__isnull=True
+    ).update(read_at=Now())
+
+
 def publish_pending(article, *, by) -> Article:
     """Make ``article``'s pending version its live content, as a new version and
     revision; its "updated" date moves, and the reader pages that show it are told.
@@ -151,23 +289,9 @@ def publish_pending(article, *, by) -> Article:
             raise WorkflowError(
                 f"この記事は「{locked.get_status_display()}」のため、未公開の変更としては公開できません。"
             )
-        if Article.objects.exclude(pk=locked.pk).filter(slug=pending.slug).exists():
-            # Free when the pending version was saved, taken since by another article.
-            raise WorkflowError(
-                f"スラッグ「{pending.slug}」はほかの記事が使っています。別のスラッグにして保存してから公開してください。"
-            )
-        for field in CONTENT_FIELDS:
-            setattr(locked, field, getattr(pending, field))
-        locked.cover = pending.cover.name
-        locked.save()
-        locked.categories.set(Category.objects.filter(pk__in=pending.categories))
-        locked.tags.set(pending.tags)
-        if pending.authors:
-            locked.article_authors.all().delete()
-            for position, author_id in enumerate(pending.authors):
-                ArticleAuthor.objects.create(article=locked, author_id=author_id, position=position)
-        pending.delete()
-        revisions.commit_content_change(locked, by=by, note="未公開の変更を公開")
+        if problem := slug_problem(locked, pending):
+            raise WorkflowError(problem)
+        apply(locked, pending, by=by, note="未公開の変更を公開")
         _log(locked, by=by, message="未公開の変更を公開しました。")
     article.refresh_from_db()
     return article
@@ -180,6 +304,7 @@ def discard_pending(article, *, by) -> None:
             article, by=by, refusal="未公開の変更を破棄できるのは編集者だけです。"
         )
         pending.delete()
+        settle_review_notices(locked)
         _next_version(locked)
         _log(locked, by=by, message="未公開の変更を破棄しました。")
     article.refresh_from_db(fields=["version"])

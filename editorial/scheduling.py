@@ -6,6 +6,11 @@ which re-checks the stage under the same lock; any number of sweeps may run
 at once and each article still goes live once. For second-level precision
 the sweep also arms short-countdown sweeps for the moments due before the
 next periodic one; a duplicate armed sweep finds nothing left to do.
+
+The same sweep publishes the scheduled updates of live articles (their pending
+versions, ``editorial/pending_review.py``): it claims those articles' rows the
+same way, and each update is applied and its pending row deleted in the
+sweep's transaction.
 """
 
 from dataclasses import dataclass
@@ -19,12 +24,12 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import workflow
+from . import pending_review, workflow
 
 
 @dataclass
 class SweepResult:
-    published: int
+    published: int  # articles and updates that went live
     more_due: bool
 
 
@@ -40,16 +45,24 @@ def publish_batch(*, batch_size: int | None = None, on_claimed=None) -> SweepRes
     Rows another sweep holds are skipped, so concurrent sweeps share the work.
     ``on_claimed(full)`` runs once the rows are claimed, before publishing, so
     a sweep can hand the rest of a burst to another worker straight away.
+    Up to ``batch_size`` due updates of live articles go live in the same batch.
     """
     batch_size = batch_size or settings.PUBLISH_BATCH_SIZE
     with transaction.atomic():
         claimed = list(
             due_articles().select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size]
         )
-        full = len(claimed) == batch_size
+        # Only the article rows are locked, as every writer of a pending version locks them first.
+        updates = list(
+            pending_review.due_updates()
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        full = batch_size in (len(claimed), len(updates))
         if on_claimed is not None:
             on_claimed(full)
         published = workflow.publish_due_articles(claimed)
+        published += pending_review.publish_due(updates)
     return SweepResult(published=published, more_due=full)
 
 
@@ -64,17 +77,19 @@ def publish_due(*, batch_size: int | None = None) -> int:
 
 
 def waiting_for(moment: datetime) -> bool:
-    """Whether articles meant for ``moment`` are still scheduled (not yet due by the database clock)."""
-    return Article.objects.filter(status=Article.Status.SCHEDULED, publish_at__lte=moment).exists()
+    """Whether articles or updates meant for ``moment`` are still scheduled (not yet due by the database clock)."""
+    articles = Article.objects.filter(status=Article.Status.SCHEDULED, publish_at__lte=moment).exists()
+    return articles or pending_review.waiting_for(moment)
 
 
 def moments_due_soon(within: timedelta) -> list[datetime]:
-    """The distinct publish times of articles due within ``within`` from now."""
+    """The distinct publish times of articles and updates due within ``within`` from now."""
     now = timezone.now()
     soon = Article.objects.filter(
         status=Article.Status.SCHEDULED, publish_at__gt=now, publish_at__lte=now + within
     )
-    return sorted(set(soon.values_list("publish_at", flat=True)))
+    updates = pending_review.moments_due_soon(now, now + within)
+    return sorted(set(soon.values_list("publish_at", flat=True)) | updates)
 
 
 def claim_arming(moment: datetime) -> bool:

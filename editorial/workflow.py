@@ -27,7 +27,7 @@ from .comments import threads
 from .continuation.truncation import is_truncated
 from .editing import WORKFLOW_FIELDS
 from .exceptions import GuardFailed, NotPermitted, TransitionNotAllowed, WorkflowError
-from .models import Notification, Transition
+from .models import Notification, PendingVersion, Transition
 from .roles import is_author_of, is_editor
 
 Status = Article.Status
@@ -106,6 +106,8 @@ def _move(
 
     ``notice(locked)``, if given, is what the notification says beside the
     comment, read under the lock.
+
+    ``before_save`` may return a note for the audit row, after the comment.
     """
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
@@ -122,8 +124,8 @@ def _move(
                 raise GuardFailed(problems)
         source = locked.status
         locked.status = target
-        if before_save is not None:
-            before_save(locked)
+        if before_save is not None and (note := before_save(locked)):
+            comment = f"{comment}\n{note}".strip()
         locked.save(update_fields=WORKFLOW_FIELDS)
         transition = Transition.objects.create(
             article=locked, from_status=source, to_status=target, actor=by, comment=comment
@@ -386,9 +388,39 @@ def publish_due_articles(article_ids) -> int:
     return len(due)
 
 
+def _drop_pending_version(locked):
+    """Delete the pending version (and its schedule) of ``locked``, an article being
+    archived; return the reason for the audit row. An archived article has no live
+    content to change, and a schedule must not put it back on the site. Written
+    here, not in editorial/pending.py, which builds on revisions and so on this module."""
+    dropped = PendingVersion.objects.filter(article=locked).first()
+    if dropped is None:
+        return ""
+    dropped.delete()
+    if dropped.based_on_version != locked.version:
+        return ""  # left behind before archiving dropped them: nobody is working on it
+    Notification.objects.filter(
+        article=locked, kind=Notification.Kind.UPDATE_SUBMITTED, read_at__isnull=True
+    ).update(read_at=Now())
+    # The next version: a form opened on the pending version must not write it into the archived article.
+    Article.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    locked.refresh_from_db(fields=["version"])
+    scheduled = "とその公開予約" if dropped.publish_at is not None else ""
+    return f"公開を停止したため、未公開の変更{scheduled}を破棄しました（アーカイブした記事には変更する公開中の内容がありません）。"
+
+
 def archive(article, *, by, comment=""):
-    """Take a published article off the site; it is kept, never deleted."""
-    return _move(article, Status.PUBLISHED, Status.ARCHIVED, by=by, comment=comment, permitted=_editor_only)
+    """Take a published article off the site; it is kept, never deleted. Its
+    pending version, and that version's schedule, go with it (the audit row says so)."""
+    return _move(
+        article,
+        Status.PUBLISHED,
+        Status.ARCHIVED,
+        by=by,
+        comment=comment,
+        permitted=_editor_only,
+        before_save=_drop_pending_version,
+    )
 
 
 def reopen(article, *, by, comment=""):

@@ -73,3 +73,32 @@ def make_scheduled_articles(count, *, at, author=None, category=None):
             Article.categories.through(article=article, category=category) for article in articles
         )
     return articles
+
+
+def make_scheduled_updates(count, *, at, author=None):
+    """``count`` published articles, each with a pending version scheduled for ``at``:
+    rows as an editor's schedule leaves them. The new body is 「予約した変更 N」."""
+    from editorial.models import PendingVersion
+
+    articles = make_scheduled_articles(count, at=at, author=author)
+    went_live = timezone.now() - timedelta(days=1)
+    Article.objects.filter(pk__in=[article.pk for article in articles]).update(
+        status=Article.Status.PUBLISHED,
+        published_at=went_live,
+        first_published_at=went_live,
+        publish_at=went_live,
+    )
+    PendingVersion.objects.bulk_create(
+        PendingVersion(
+            article=article,
+            based_on_version=article.version,
+            title=article.title,
+            slug=article.slug,
+            body=f"予約した変更 {number}",
+            excerpt=article.excerpt,
+            authors=[author.pk] if author is not None else [],
+            publish_at=at,
+        )
+        for number, article in enumerate(articles)
+    )
+    return articles

@@ -5,6 +5,12 @@ By default that path ends at the most recently added leaf; an editor may
 choose another. Re-assembling never silently discards hand edits: a body
 that differs from what the segments last produced is kept as a revision
 first and the report says so.
+
+Adding a segment or choosing a path does not change a published article's
+body: the assembled body becomes (part of) its pending version, which readers
+see once an editor publishes it, and the hand edits compared are those of the
+pending version. An import (``replace_segments``) restores what its source
+says and writes the body itself.
 """
 
 from dataclasses import dataclass, field
@@ -13,11 +19,11 @@ from django.db import connection, transaction
 
 from articles.models import Article
 
-from .. import revisions
+from .. import pending, revisions
 from ..exceptions import NotPermitted, WorkflowError
 from ..limits import body_too_long
-from ..models import Revision, Segment, SegmentPath
-from ..roles import may_edit_content
+from ..models import PendingVersion, Revision, Segment, SegmentPath
+from ..roles import may_save_changes
 from .stitching import Join, overlap_score, stitch_all
 
 
@@ -34,6 +40,7 @@ class AssemblyReport:
     changed: bool
     kept_hand_edits: Revision | None = None
     hand_edit_diff: dict = field(default_factory=dict)
+    pending_version: PendingVersion | None = None  # where a published article's new body went
 
 
 def segments_of(article) -> list[Segment]:
@@ -121,37 +128,48 @@ def assemble_texts(texts: list[str]) -> str:
 
 
 def _check(article, by):
-    if by is not None and not may_edit_content(by, article):
+    # A writer's own published article too: its new body waits as a pending version.
+    if by is not None and not may_save_changes(by, article):
         raise NotPermitted("この記事の本文を変更する権限がありません。")
 
 
 def _root_from_existing_body(article, *, by):
-    """An article typed before any segment existed: its body becomes the first segment."""
-    if not Segment.objects.filter(article=article).exists() and article.body.strip():
+    """An article typed before any segment existed: its body (a published
+    article's pending body, if it has one) becomes the first segment."""
+    body = pending.working_copy(article).body
+    if not Segment.objects.filter(article=article).exists() and body.strip():
         segment = Segment.objects.create(
-            article=article, text=article.body, source=Segment.Source.ADMIN, created_by=by
+            article=article, text=body, source=Segment.Source.ADMIN, created_by=by
         )
-        SegmentPath.objects.update_or_create(article=article, defaults={"assembled_body": article.body})
+        SegmentPath.objects.update_or_create(article=article, defaults={"assembled_body": body})
         return segment
     return None
 
 
-def _write_body(article, assembly: Assembly, *, by, note) -> AssemblyReport:
+def _write_body(article, assembly: Assembly, *, by, note, live_waits=True) -> AssemblyReport:
     # Each pass may fit the limit while the passes joined do not; refusing here
     # undoes the caller's transaction, the new segment included.
     if reason := body_too_long(assembly.body, what="組み立てた本文"):
         raise WorkflowError(reason)
     state, _ = SegmentPath.objects.get_or_create(article=article)
-    report = AssemblyReport(assembly=assembly, changed=assembly.body != article.body)
-    hand_edited = state.assembled_body.strip() and article.body.strip() != state.assembled_body.strip()
+    live = live_waits and article.status == Article.Status.PUBLISHED
+    current = pending.working_copy(article) if live else article
+    report = AssemblyReport(assembly=assembly, changed=assembly.body != current.body)
+    hand_edited = state.assembled_body.strip() and current.body.strip() != state.assembled_body.strip()
     if hand_edited and report.changed:
-        report.kept_hand_edits = revisions.record_revision(
-            article, by=by, note="手で編集した本文（組み立て直す前に保存）"
-        )
-        report.hand_edit_diff = revisions.diff_fields({"body": article.body}, {"body": assembly.body})
+        kept = revisions.revision_of(article, by=by, note="手で編集した本文（組み立て直す前に保存）")
+        # A published article's hand edits may be in its pending version, which no revision holds yet.
+        kept.title, kept.body, kept.excerpt = current.title, current.body, current.excerpt
+        kept.save()
+        report.kept_hand_edits = kept
+        report.hand_edit_diff = revisions.diff_fields({"body": current.body}, {"body": assembly.body})
     state.assembled_body = assembly.body
     state.save(update_fields=["assembled_body"])
-    if report.changed:
+    if report.changed and live:
+        report.pending_version = pending.propose(
+            article, by=by, change=lambda values: values.update(body=assembly.body)
+        )
+    elif report.changed:
         article.body = assembly.body
         article.save()
         revisions.commit_content_change(article, by=by, note=note)
@@ -251,6 +269,8 @@ def replace_segments(article, texts: list[str], *, by, source=Segment.Source.IMP
             segments.append(
                 Segment.objects.create(article=locked, parent=parent, text=text, source=source, created_by=by)
             )
-        report = _write_body(locked, assemble(locked, segments), by=by, note="インポートで本文を組み立て")
+        report = _write_body(
+            locked, assemble(locked, segments), by=by, note="インポートで本文を組み立て", live_waits=False
+        )
     article.refresh_from_db()
     return report

@@ -10,13 +10,29 @@ there are: the desk costs the same on the first day and the thousandth.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor
 
 from ..models import Notification, Transition
+from ..pending import current_pending
+from ..pending_review import in_review_q
+from ..people import display_name
 from ..roles import WRITER_EDITABLE_STAGES, author_profile, is_editor, visible_articles
 from . import inbox
 
@@ -47,6 +63,20 @@ class Waiting:
     article: Article
     since: datetime
     waited: str
+    is_update: bool = False  # a change to a live article, not the article itself
+
+
+@dataclass
+class SentBack:
+    """An article sent back to its writer, or a change to a live one (``is_update``)."""
+
+    article: Article
+    actor: object
+    actor_label: str
+    comment: str
+    created_at: datetime
+    is_update: bool = False
+    open_comments: int = 0  # what the editor marked on the text, still open
 
 
 @dataclass
@@ -54,7 +84,7 @@ class Desk:
     mine: list[Stage] | None  # None: the user writes as no author
     review_queue: list[Waiting] | None  # None: the user does not review
     review_total: int
-    sent_back: list[Transition]
+    sent_back: list[SentBack]
     scheduled: list[Article]
     schedule_ends: date
     recently_published: list[Article]
@@ -112,12 +142,20 @@ def my_articles_by_stage(user) -> list[Stage] | None:
     ]
 
 
+def _is_update():
+    return Case(
+        When(status=Status.PUBLISHED, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
 def review_queue_of(user, *, now: datetime) -> tuple[list[Waiting] | None, int]:
-    """For a reviewer, the articles in review, longest waiting first, and how
-    many there are; (None, 0) for anyone else.
+    """For a reviewer, the articles in review and the changes to live articles
+    sent to review, longest waiting first, and how many there are; (None, 0) for
+    anyone else.
 
     An article waits from its latest move into review (a submission, an
-    unscheduling, a reopening), not from its last save."""
+    unscheduling, a reopening), not from its last save; a change from when it
+    was sent to review (or its schedule was cleared)."""
     if not is_editor(user):
         return None, 0
     entered = (
@@ -126,21 +164,39 @@ def review_queue_of(user, *, now: datetime) -> tuple[list[Waiting] | None, int]:
         .values("created_at")[:1]
     )
     waiting = (
-        visible_articles(user, Article.objects.filter(status=Status.REVIEW))
-        .annotate(entered_review=Coalesce(Subquery(entered), F("updated_at")))
+        visible_articles(user, Article.objects.filter(Q(status=Status.REVIEW) | in_review_q()))
+        .annotate(
+            is_update=_is_update(),
+            entered_review=Case(
+                When(status=Status.PUBLISHED, then=F("pending_version__submitted_at")),
+                default=Coalesce(Subquery(entered), F("updated_at")),
+            ),
+        )
         .order_by("entered_review", "pk")
     )
     shown = [
-        Waiting(article, article.entered_review, waited(article.entered_review, now=now))
+        Waiting(
+            article,
+            article.entered_review,
+            waited(article.entered_review, now=now),
+            is_update=article.is_update,
+        )
         for article in waiting.only(*LINE_FIELDS)[:REVIEW_QUEUE_LENGTH]
     ]
     total = len(shown) if len(shown) < REVIEW_QUEUE_LENGTH else waiting.count()
     return shown, total
 
 
-def sent_back_to(user) -> list[Transition]:
+OPEN_COMMENTS = Count(
+    "article__comments",
+    filter=Q(article__comments__thread__isnull=True, article__comments__resolved_at__isnull=True),
+)
+
+
+def sent_back_to(user) -> list[SentBack]:
     """The changes requested on ``user``'s articles that still wait for them:
-    the latest "send back" of each of their articles now in draft, newest first.
+    the latest "send back" of each of their articles now in draft, and the
+    changes to their live articles sent back and not yet sent again, newest first.
 
     One they made themselves (an editor who is also the author) is not news to them."""
     profile = author_profile(user)
@@ -175,25 +231,78 @@ def sent_back_to(user) -> list[Transition]:
             "actor__author_profile__name",
         )
         # What the editor marked on the text, counted: the comments say why as much as the stage comment.
-        .annotate(
-            open_comments=Count(
-                "article__comments",
-                filter=Q(article__comments__thread__isnull=True, article__comments__resolved_at__isnull=True),
-            )
-        )
+        .annotate(open_comments=OPEN_COMMENTS)
         .order_by("-created_at", "-pk")
     )
-    return list(rows[:SENT_BACK_LENGTH])
+    updates = (
+        current_pending()
+        .filter(sent_back_at__isnull=False, article__article_authors__author=profile)
+        .exclude(sent_back_by=user)
+        .select_related("article", "sent_back_by__author_profile")
+        .only(
+            "id",
+            "sent_back_at",
+            "sent_back_comment",
+            "article",
+            "sent_back_by",
+            *(f"article__{name}" for name in LINE_FIELDS),
+            "sent_back_by__id",
+            "sent_back_by__username",
+            "sent_back_by__first_name",
+            "sent_back_by__last_name",
+            "sent_back_by__author_profile__id",
+            "sent_back_by__author_profile__name",
+        )
+        .annotate(open_comments=OPEN_COMMENTS)
+        .order_by("-sent_back_at", "-pk")
+    )
+    items = [
+        SentBack(
+            row.article,
+            row.actor,
+            row.actor_label,
+            row.comment,
+            row.created_at,
+            open_comments=row.open_comments,
+        )
+        for row in rows[:SENT_BACK_LENGTH]
+    ] + [
+        SentBack(
+            pending.article,
+            pending.sent_back_by,
+            display_name(pending.sent_back_by) if pending.sent_back_by else "システム",
+            pending.sent_back_comment,
+            pending.sent_back_at,
+            is_update=True,
+            open_comments=pending.open_comments,
+        )
+        for pending in updates[:SENT_BACK_LENGTH]
+    ]
+    items.sort(key=lambda item: item.created_at, reverse=True)
+    return items[:SENT_BACK_LENGTH]
 
 
 def scheduled_soon(user, *, now: datetime) -> tuple[list[Article], date]:
-    """Scheduled articles going live from now to the end of the seventh day
-    (site time, Tokyo), soonest first, with that last day. Overdue ones come
-    first: a scheduler that has stopped must not hide them."""
+    """Scheduled articles and scheduled changes to live articles (``is_update``)
+    going live from now to the end of the seventh day (site time, Tokyo), soonest
+    first by ``scheduled_for``, with that last day. Overdue ones come first: a
+    scheduler that has stopped must not hide them."""
     last_day = timezone.localdate(now) + timedelta(days=SCHEDULE_DAYS - 1)
     ends = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
-    rows = visible_articles(user, Article.objects.filter(status=Status.SCHEDULED, publish_at__lt=ends))
-    return list(rows.order_by("publish_at", "pk").only(*LINE_FIELDS)[:SCHEDULE_LENGTH]), last_day
+    updates = Q(
+        status=Status.PUBLISHED,
+        pending_version__based_on_version=F("version"),
+        pending_version__publish_at__lt=ends,
+    )
+    rows = visible_articles(
+        user, Article.objects.filter(Q(status=Status.SCHEDULED, publish_at__lt=ends) | updates)
+    ).annotate(
+        is_update=_is_update(),
+        scheduled_for=Case(
+            When(status=Status.PUBLISHED, then=F("pending_version__publish_at")), default=F("publish_at")
+        ),
+    )
+    return list(rows.order_by("scheduled_for", "pk").only(*LINE_FIELDS)[:SCHEDULE_LENGTH]), last_day
 
 
 def recently_published(user) -> list[Article]:

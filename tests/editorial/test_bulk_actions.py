@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from editorial import pending, pending_review
 from editorial.models import Revision, Transition
 from tests.factories import READY_BODY, make_article, make_category
 
@@ -207,3 +208,79 @@ def test_the_other_writer_s_articles_cannot_be_reached_by_a_forged_selection(
     response = answer(client, "add_tag", [theirs], name="乗っ取り")
     assert list(theirs.tags.names()) == []
     assert "他人の記事" not in said(response)  # not even named in the summary
+
+
+# A published article (issue 15, item 3): labels are added to its pending version.
+
+
+def test_adding_a_category_to_a_published_article_goes_into_its_pending_version(
+    client, editor, writer, category
+):
+    markets = make_category(name="市場", slug="markets")
+    live = ready(writer, category, "公開中", status=S.PUBLISHED, published_at=timezone.now())
+    client.force_login(editor)
+
+    response = answer(client, "add_category", [live], category=str(markets.pk))
+
+    message = said(response)
+    assert "「公開中」（公開中の記事のため、未公開の変更に追加）" in message
+    assert "読者に見えるのは、編集者が未公開の変更を公開してからです。" in message
+    assert list(live.categories.values_list("slug", flat=True)) == ["investment"]
+    proposed = pending.pending_of(Article.objects.get(pk=live.pk))
+    assert sorted(proposed.categories) == sorted([category.pk, markets.pk])
+    assert (proposed.body, proposed.tags, proposed.saved_by) == (READY_BODY, ["AI"], editor)
+    assert not Revision.objects.filter(article=live).exists()
+
+    again = answer(client, "add_category", [live], category=str(markets.pk))
+    assert "すでにカテゴリー「市場」が付いています。" in said(again)
+
+
+def test_adding_a_tag_to_a_published_article_keeps_what_its_pending_version_already_changed(
+    client, editor, writer, category
+):
+    live = ready(writer, category, "公開中", status=S.PUBLISHED, published_at=timezone.now())
+    client.force_login(editor)
+    answer(client, "add_tag", [live], name="半導体")
+    pending.PendingVersion.objects.filter(article=live).update(body="書き直した本文。")
+
+    answer(client, "add_tag", [live], name="電力")
+
+    proposed = pending.pending_of(Article.objects.get(pk=live.pk))
+    assert (proposed.body, proposed.tags) == ("書き直した本文。", ["AI", "半導体", "電力"])
+    assert sorted(live.tags.names()) == ["AI"]
+
+
+def test_a_writer_adds_a_tag_to_their_own_published_article_as_a_proposal(client, writer, category):
+    live = ready(writer, category, "自分の公開記事", status=S.PUBLISHED, published_at=timezone.now())
+    client.force_login(writer)
+
+    answer(client, "add_tag", [live], name="半導体")
+
+    assert sorted(live.tags.names()) == ["AI"]
+    assert pending.pending_of(Article.objects.get(pk=live.pk)).tags == ["AI", "半導体"]
+
+
+def test_a_scheduled_change_is_taken_back_to_review_when_a_label_is_added(client, editor, writer, category):
+    live = ready(writer, category, "公開中", status=S.PUBLISHED, published_at=timezone.now())
+    client.force_login(editor)
+    answer(client, "add_tag", [live], name="半導体")
+    pending_review.schedule(live, by=editor, publish_at=timezone.now() + timedelta(hours=1))
+
+    answer(client, "add_tag", [live], name="電力")
+
+    proposed = pending.pending_of(Article.objects.get(pk=live.pk))
+    assert proposed.publish_at is None and proposed.in_review
+
+
+def test_archiving_in_bulk_says_which_pending_versions_went_too(client, editor, writer, category):
+    live = ready(writer, category, "変更のある記事", status=S.PUBLISHED, published_at=timezone.now())
+    plain = ready(writer, category, "変更のない記事", status=S.PUBLISHED, published_at=timezone.now())
+    client.force_login(editor)
+    answer(client, "add_tag", [live], name="半導体")
+
+    response = run(client, "archive_selected", [live, plain])
+
+    message = said(response)
+    assert "「変更のある記事」「公開中」→「アーカイブ」（未公開の変更も破棄）" in message
+    assert "「変更のない記事」「公開中」→「アーカイブ」<" in message
+    assert not pending.PendingVersion.objects.exists()

@@ -9,9 +9,9 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import scheduling, tasks, workflow
-from editorial.models import Notification, Transition
-from tests.factories import make_scheduled_articles
+from editorial import revisions, scheduling, tasks, workflow
+from editorial.models import Notification, PendingVersion, Revision, Transition
+from tests.factories import READY_BODY, make_scheduled_articles, make_scheduled_updates
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +171,85 @@ def test_an_armed_sweep_that_wakes_before_its_moment_looks_again(author, setting
     assert queued[0]["headers"]["eta"] is not None  # a short countdown, not an immediate run
     assert moment.isoformat() in queued[0]["headers"]["argsrepr"]
     broker.delete(queue)
+
+
+# Scheduled changes to live articles (issue 15, item 3): the same sweep, exactly once.
+
+
+def published_updates():
+    return list(
+        Revision.objects.filter(note__startswith="公開予約した変更を公開").values_list(
+            "article_id", flat=True
+        )
+    )
+
+
+def test_the_sweep_publishes_due_changes_to_live_articles_and_leaves_future_ones(author):
+    due = make_scheduled_updates(2, at=timezone.now() - timedelta(seconds=1), author=author)
+    future = make_scheduled_updates(1, at=timezone.now() + timedelta(minutes=5), author=author)
+    assert scheduling.publish_due() == 2
+    assert scheduling.publish_due() == 0
+    assert sorted(published_updates()) == sorted(article.pk for article in due)
+    assert [Article.objects.get(pk=a.pk).body for a in due] == ["予約した変更 0", "予約した変更 1"]
+    assert list(PendingVersion.objects.values_list("article_id", flat=True)) == [future[0].pk]
+
+
+def test_a_full_batch_of_changes_asks_for_another_sweep(author):
+    make_scheduled_updates(12, at=timezone.now() - timedelta(seconds=1), author=author)
+    first = scheduling.publish_batch(batch_size=10)
+    assert (first.published, first.more_due) == (10, True)
+    assert scheduling.publish_due(batch_size=10) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_publish_each_scheduled_change_once(author):
+    articles = make_scheduled_updates(30, at=timezone.now() - timedelta(seconds=1), author=author)
+    counts = []
+    start = threading.Barrier(3)
+
+    def sweep():
+        start.wait()
+        try:
+            counts.append(scheduling.publish_due(batch_size=4))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(counts) == len(articles)
+    assert sorted(published_updates()) == sorted(article.pk for article in articles)
+    assert not PendingVersion.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_that_crashed_half_way_leaves_the_change_for_the_next_one(author, monkeypatch):
+    (article,) = make_scheduled_updates(1, at=timezone.now() - timedelta(seconds=1), author=author)
+
+    def crash(*args, **kwargs):
+        raise ConnectionError("the worker's connection dropped half way")
+
+    # After the article row is saved with the new content, before its revision is written.
+    with monkeypatch.context() as patched:
+        patched.setattr(revisions, "commit_content_change", crash)
+        with pytest.raises(ConnectionError):
+            scheduling.publish_due()
+
+    article.refresh_from_db()
+    assert article.body == READY_BODY  # the whole transaction was rolled back
+    assert PendingVersion.objects.get(article=article).publish_at is not None
+    assert scheduling.publish_due() == 1
+    assert scheduling.publish_due() == 0
+    article.refresh_from_db()
+    assert article.body == "予約した変更 0"
+    assert published_updates() == [article.pk]
+
+
+def test_an_armed_sweep_waits_for_a_scheduled_change_too(author, settings):
+    moment = timezone.now() + timedelta(seconds=5)
+    make_scheduled_updates(1, at=moment, author=author)
+    assert scheduling.moments_due_soon(settings.SWEEP_LOOKAHEAD) == [moment]
+    assert scheduling.waiting_for(moment) is True
+    assert scheduling.waiting_for(moment - timedelta(seconds=1)) is False

@@ -12,10 +12,10 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import workflow
-from editorial.models import Transition
+from editorial import pending_review, workflow
+from editorial.models import PendingVersion, Revision, Transition
 from tests.celery_worker import running_beat, running_worker, stop, wait_until
-from tests.factories import make_scheduled_articles
+from tests.factories import make_scheduled_articles, make_scheduled_updates
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -194,3 +194,65 @@ def test_a_reader_racing_the_publish_time_never_sees_it_early(tmp_path, editor, 
     assert requests[-1][1] == 200, "the article never went live"
     ready_article.refresh_from_db()
     assert ready_article.published_at >= when
+
+
+# Scheduled changes to live articles (issue 15, item 3): the same workers and beats.
+
+
+def changes_waiting():
+    return PendingVersion.objects.count()
+
+
+def changes_published_once_each(articles):
+    rows = list(
+        Revision.objects.filter(note__startswith="公開予約した変更を公開").values_list(
+            "article_id", flat=True
+        )
+    )
+    return sorted(rows) == sorted(article.pk for article in articles)
+
+
+def test_a_change_scheduled_seconds_ahead_goes_live_by_itself(tmp_path, editor, writer):
+    (article,) = make_scheduled_updates(
+        1, at=timezone.now() + timedelta(days=1), author=writer.author_profile
+    )
+    with running_worker(), running_beat(tmp_path):
+        when = timezone.now() + timedelta(seconds=3)
+        pending_review.schedule(article, by=editor, publish_at=when)  # arms a sweep for that moment
+        assert wait_until(lambda: changes_waiting() == 0, timeout=15)
+    article.refresh_from_db()
+    assert article.body == "予約した変更 0"
+    assert 0 <= (article.updated_at - when).total_seconds() <= 2
+    assert changes_published_once_each([article])
+
+
+def test_two_workers_two_beats_100_changes_due_at_once_each_published_once(tmp_path, writer):
+    articles = make_scheduled_updates(
+        100, at=timezone.now() + timedelta(seconds=3), author=writer.author_profile
+    )
+    with (
+        running_worker(name="w1", extra_env=FAST_SWEEPS, concurrency=2),
+        running_worker(name="w2", extra_env=FAST_SWEEPS, concurrency=2),
+        running_beat(tmp_path, name="b1", extra_env=FAST_SWEEPS),
+        running_beat(tmp_path, name="b2", extra_env=FAST_SWEEPS),
+    ):
+        assert wait_until(lambda: changes_waiting() == 0, timeout=90)
+        time.sleep(2)  # any duplicate would have arrived by now
+    assert changes_published_once_each(articles)
+    assert [article.body for article in Article.objects.filter(pk=articles[7].pk)] == ["予約した変更 7"]
+
+
+def test_a_worker_killed_mid_batch_loses_and_duplicates_no_change(tmp_path, writer):
+    articles = make_scheduled_updates(
+        120, at=timezone.now() - timedelta(seconds=1), author=writer.author_profile
+    )
+    env = {**FAST_SWEEPS, "PUBLISH_BATCH_SIZE": "5"}
+    with running_beat(tmp_path, extra_env=env):
+        with running_worker(name="doomed", extra_env=env, concurrency=2) as worker:
+            assert wait_until(lambda: changes_waiting() < 110, timeout=30, interval=0.02)
+            stop(worker, kill=True)  # SIGKILL to the worker and its pool, mid-stream
+        left = changes_waiting()
+        assert left > 0, "the worker finished before it was killed; nothing was tested"
+        with running_worker(name="restarted", extra_env=env, concurrency=2):
+            assert wait_until(lambda: changes_waiting() == 0, timeout=60)
+    assert changes_published_once_each(articles)
