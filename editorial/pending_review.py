@@ -37,6 +37,8 @@ def _local(when: datetime) -> str:
 
 
 def _log(article, *, by, message) -> None:
+    if by is None:
+        return  # an admin log entry names a user; the system's acts are in the revisions
     LogEntry.objects.log_actions(
         user_id=by.pk, queryset=[article], action_flag=CHANGE, change_message=message, single_object=True
     )
@@ -108,8 +110,9 @@ def submit(article, *, by, comment="") -> bool:
 
 def request_changes(article, *, by, comment) -> bool:
     """Send a pending version in review back to whoever works on it, with the
-    editor's reason: its authors and the one who sent it to review are told in the
-    admin, and it waits on their desk until they send it again. Editors only."""
+    editor's reason: its authors and the one who sent it to review are told (in the
+    admin, and by e-mail as for an article sent back), and it waits on their desk
+    until they send it again. Editors only."""
     if not comment.strip():
         raise WorkflowError("差し戻す理由をコメントに書いてください。")
     with transaction.atomic():
@@ -253,20 +256,13 @@ def waiting_for(moment: datetime) -> bool:
     return pending.current_pending().filter(publish_at__lte=moment).exists()
 
 
-def in_review():
-    """The pending versions the editors are asked to review (sent, not scheduled)."""
-    return pending.current_pending().filter(submitted_at__isnull=False, publish_at__isnull=True)
-
-
-def in_review_q(prefix="") -> Q:
-    """``in_review`` as a condition on articles (``prefix`` for a related lookup)."""
+def in_review_q() -> Q:
+    """The articles whose change awaits the editors' review (sent, not scheduled), as a condition."""
     return Q(
-        **{
-            f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}pending_version__based_on_version": F(f"{prefix}version"),
-            f"{prefix}pending_version__submitted_at__isnull": False,
-            f"{prefix}pending_version__publish_at__isnull": True,
-        }
+        status=Article.Status.PUBLISHED,
+        pending_version__based_on_version=F("version"),
+        pending_version__submitted_at__isnull=False,
+        pending_version__publish_at__isnull=True,
     )
 
 
