@@ -63,14 +63,17 @@ def _changes_requested(notification):
 
 def _published(notification):
     article = notification.article
-    by = (
-        "公開予定日時になり自動で"
-        if notification.transition_id is not None and notification.transition.actor_id is None
-        else f"{_by(notification)} さんが"
+    by_the_scheduler = (
+        notification.transition.actor_id is None
+        if notification.transition_id is not None
+        else notification.actor_id is None
     )
+    by = "公開予定日時になり自動で" if by_the_scheduler else f"{_by(notification)} さんが"
+    # A change to a live article says so (its notification's text); a first publication needs no more.
+    what = "への変更" if notification.transition_id is None else ""
     return (
         _subject("公開されました", article),
-        f"「{article.title}」を{by}公開しました。\n\n{absolute_url(article.get_absolute_url())}\n",
+        f"「{article.title}」{what}を{by}公開しました。\n\n{absolute_url(article.get_absolute_url())}\n",
     )
 
 

@@ -8,6 +8,7 @@ allowed to overwrite what it never saw.
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Now
@@ -16,7 +17,7 @@ from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, Author, Category
 
-from . import revisions
+from . import notifications, revisions, tasks
 from .exceptions import NotPermitted, WorkflowError
 from .models import Notification, PendingVersion
 from .roles import is_editor, may_save_changes
@@ -266,6 +267,22 @@ def apply(locked, pending, *, by, note) -> None:
     pending.delete()
     settle_review_notices(locked)
     revisions.commit_content_change(locked, by=by, note=note)
+    _tell_authors_of_publication(locked, by=by)
+
+
+def _tell_authors_of_publication(article, *, by) -> None:
+    """The writers of a live article hear that a change to it went live, as they hear
+    of its first publication: in the admin and by e-mail."""
+    writers = get_user_model().objects.filter(author_profile__article_links__article=article, is_active=True)
+    rows = notifications.record_event(
+        Notification.Kind.PUBLISHED,
+        article,
+        recipients=writers,
+        actor=by,
+        text="公開中の記事への変更が公開されました。",
+    )
+    if any(row.email_status == Notification.Email.PENDING for row in rows):
+        transaction.on_commit(tasks.send_notifications.delay, robust=True)
 
 
 def settle_review_notices(article) -> None:

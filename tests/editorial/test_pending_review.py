@@ -577,3 +577,30 @@ def test_a_form_opened_on_the_change_before_the_archive_cannot_write_it_into_the
     assert response.status_code == 200
     assert "他の人の保存と重なりました" in response.content.decode()
     assert Article.objects.get(pk=proposed.article.pk).body == LIVE_BODY
+
+
+# The writer hears that their change went live -------------------------------------------
+
+
+def test_the_writer_is_told_when_an_editor_publishes_their_change(proposed, live_article, writer, editor):
+    pending.publish_pending(live_article, by=editor)
+    [told] = Notification.objects.filter(recipient=writer, kind=Kind.PUBLISHED)
+    assert told.transition is None and told.actor == editor
+    assert told.message == "公開中の記事への変更が公開されました。"
+    notifications.deliver_pending()
+    [message] = [m for m in mail.outbox if m.to == [writer.email]]
+    assert f"「{live_article.title}」への変更をeditor さんが公開しました。" in message.body
+
+
+def test_the_writer_is_told_when_the_sweep_publishes_their_scheduled_change(
+    proposed, live_article, writer, editor
+):
+    pending_review.submit(live_article, by=writer)
+    pending_review.schedule(live_article, by=editor, publish_at=in_a_minute())
+    due_by_the_database_clock(
+        pending.pending_of(live_article) or PendingVersion.objects.get(article=live_article)
+    )
+    assert scheduling.publish_due() >= 1
+    notifications.deliver_pending()
+    [message] = [m for m in mail.outbox if m.to == [writer.email] and "公開されました" in m.subject]
+    assert "への変更を公開予定日時になり自動で公開しました。" in message.body
