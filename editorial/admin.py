@@ -40,6 +40,7 @@ from .continuation.panel import highlighted_join, tree
 from .continuation.stitching import find_overlap
 from .continuation.truncation import is_truncated
 from .date_inputs import HintedSplitDateTime
+from .desk.sections import with_schedule
 from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm, TagAdminForm, explain_nul_in, row_id
@@ -822,12 +823,11 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
         """The upcoming schedule, by day in Tokyo time."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        scheduled = (
-            self.get_queryset(request).filter(status=Article.Status.SCHEDULED).order_by("publish_at", "pk")
-        )
+        # Changes scheduled to live articles go live on their time too: they are listed beside them.
+        scheduled = with_schedule(self.get_queryset(request)).order_by("scheduled_for", "pk")
         days = {}
         for article in scheduled:
-            days.setdefault(timezone.localtime(article.publish_at).date(), []).append(article)
+            days.setdefault(timezone.localtime(article.scheduled_for).date(), []).append(article)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -282,6 +282,26 @@ def sent_back_to(user) -> list[SentBack]:
     return items[:SENT_BACK_LENGTH]
 
 
+def with_schedule(articles, *, until: datetime | None = None):
+    """Those of ``articles`` scheduled to go live, or live with a change scheduled
+    (``is_update``), before ``until`` if given, with ``scheduled_for``: when they go."""
+    scheduled = Q(status=Status.SCHEDULED)
+    updates = Q(
+        status=Status.PUBLISHED,
+        pending_version__based_on_version=F("version"),
+        pending_version__publish_at__isnull=False,
+    )
+    if until is not None:
+        scheduled &= Q(publish_at__lt=until)
+        updates &= Q(pending_version__publish_at__lt=until)
+    return articles.filter(scheduled | updates).annotate(
+        is_update=_is_update(),
+        scheduled_for=Case(
+            When(status=Status.PUBLISHED, then=F("pending_version__publish_at")), default=F("publish_at")
+        ),
+    )
+
+
 def scheduled_soon(user, *, now: datetime) -> tuple[list[Article], date]:
     """Scheduled articles and scheduled changes to live articles (``is_update``)
     going live from now to the end of the seventh day (site time, Tokyo), soonest
@@ -289,19 +309,7 @@ def scheduled_soon(user, *, now: datetime) -> tuple[list[Article], date]:
     scheduler that has stopped must not hide them."""
     last_day = timezone.localdate(now) + timedelta(days=SCHEDULE_DAYS - 1)
     ends = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
-    updates = Q(
-        status=Status.PUBLISHED,
-        pending_version__based_on_version=F("version"),
-        pending_version__publish_at__lt=ends,
-    )
-    rows = visible_articles(
-        user, Article.objects.filter(Q(status=Status.SCHEDULED, publish_at__lt=ends) | updates)
-    ).annotate(
-        is_update=_is_update(),
-        scheduled_for=Case(
-            When(status=Status.PUBLISHED, then=F("pending_version__publish_at")), default=F("publish_at")
-        ),
-    )
+    rows = with_schedule(visible_articles(user, Article.objects.all()), until=ends)
     return list(rows.order_by("scheduled_for", "pk").only(*LINE_FIELDS)[:SCHEDULE_LENGTH]), last_day
 
 

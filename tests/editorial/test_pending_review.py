@@ -604,3 +604,16 @@ def test_the_writer_is_told_when_the_sweep_publishes_their_scheduled_change(
     notifications.deliver_pending()
     [message] = [m for m in mail.outbox if m.to == [writer.email] and "公開されました" in m.subject]
     assert "への変更を公開予定日時になり自動で公開しました。" in message.body
+
+
+def test_the_schedule_page_lists_scheduled_changes_beside_scheduled_articles(
+    proposed, live_article, writer, editor, ready_article
+):
+    pending_review.submit(live_article, by=writer)
+    pending_review.schedule(live_article, by=editor, publish_at=timezone.now() + timedelta(days=1, minutes=5))
+    workflow.submit(ready_article, by=writer)
+    workflow.approve(ready_article, by=editor, publish_at=timezone.now() + timedelta(days=1))
+    client = Client()
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_schedule")).content.decode()
+    assert page.index(ready_article.title) < page.index("公開中の記事の変更") < page.index(live_article.title)
