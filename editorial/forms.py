@@ -158,8 +158,11 @@ class ArticleAdminForm(forms.ModelForm):
             if expected and expected < conflict.current_version
             else None
         )
-        if base is None:
-            # A version this form could not have been opened at: nothing to merge over.
+        if base is None or base.version != expected:
+            # No revision of what this form was opened at: a version it could not have been
+            # opened at, or a live article's pending version (its saves keep no revision).
+            # Merging over an older text could undo the other person's edit unseen: refuse,
+            # with the diff, as before merging existed.
             self._report_conflict(conflict)
         saved = pending_of(theirs_article) or theirs_article
         theirs = {

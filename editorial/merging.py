@@ -14,19 +14,76 @@ Nothing is dropped without the person seeing it: a merge with a choice to make
 is shown to them before anything is saved.
 """
 
-import re
+import hashlib
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .models import Revision
 
-PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t\u3000]*\r?\n")
+FENCES = ("```", "~~~")
 VALUE_FIELDS = {"title": "タイトル", "slug": "スラッグ", "excerpt": "抜粋", "cover_alt": "表紙画像の説明"}
 CHOICES = {"mine": "自分の文", "theirs": "ほかの人の文", "both": "両方（自分の文が先）"}
 
 
-def paragraphs(text: str) -> list[str]:
-    return [block.strip() for block in PARAGRAPH_BREAK.split(text or "") if block.strip()]
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of the body as written, with the blank lines after it. Two blocks are
+    the same paragraph when they differ only in line endings (a browser saves CRLF,
+    an import LF), and the merge keeps the text as it was written: indentation,
+    blank lines, code."""
+
+    text: str
+
+    @property
+    def key(self) -> str:
+        return self.text.replace("\r\n", "\n").rstrip()
+
+    def __eq__(self, other):
+        return isinstance(other, Paragraph) and self.key == other.key
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __str__(self):
+        return self.key
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """The blocks of ``text`` between blank lines, a fenced code block (blank lines and
+    all) being one; each keeps the blank lines after it, so they join back to ``text``."""
+    blocks, current, fenced = [], [], None
+    for line in (text or "").splitlines(keepends=True):
+        stripped = line.strip()
+        # Text after a blank line starts the next block, unless inside a fence.
+        after_blank = current and not current[-1].strip() and any(part.strip() for part in current)
+        if fenced is None and stripped and after_blank:
+            blocks.append(current)
+            current = []
+        if fenced is None and stripped.startswith(FENCES):
+            fenced = stripped[:3]
+        elif fenced is not None and stripped.startswith(fenced):
+            fenced = None
+        current.append(line)
+    if current:
+        blocks.append(current)
+    # Blank lines at the very start belong to the first block.
+    return [Paragraph("".join(block)) for block in blocks]
+
+
+def _ends_with_a_blank_line(text: str) -> bool:
+    lines = text.splitlines()
+    return text.endswith(("\n", "\r")) and len(lines) >= 2 and not lines[-1].strip()
+
+
+def join(parts: list[Paragraph]) -> str:
+    """The body from ``parts``, with a blank line between any two that lost theirs
+    (a paragraph that ended one side's body may be followed by another now)."""
+    text = ""
+    for part in parts:
+        if text and not _ends_with_a_blank_line(text):
+            text = text.rstrip("\r\n") + "\n\n"
+        text += part.text
+    return text
 
 
 @dataclass
@@ -39,12 +96,21 @@ class Clash:
     mine: list[str]
     theirs: list[str]
 
-    def resolved(self, choice: str) -> list[str]:
+    def resolved(self, choice: str) -> list:
         if choice == "theirs":
             return self.theirs
         if choice == "both":
             return self.mine + [part for part in self.theirs if part not in self.mine]
         return self.mine
+
+
+def _clash(number, was, mine, theirs) -> Clash:
+    # The key names the texts, not only the place: if yet another save changes what
+    # clashes before the choice comes back, the old choice matches nothing and is asked again.
+    digest = hashlib.sha256(
+        "\x00".join(str(part) for side in (was, mine, theirs) for part in [*side, "\x01"]).encode()
+    ).hexdigest()[:10]
+    return Clash(f"body-{digest}", f"本文 {number}か所目", was, mine, theirs)
 
 
 def _stable(base, other) -> dict[int, int]:
@@ -91,10 +157,10 @@ def merge_paragraphs(base: list[str], mine: list[str], theirs: list[str]) -> lis
                     merged.append(own)
                 else:
                     clashes += 1
-                    merged.append(Clash(f"body-{clashes}", f"本文 {clashes}か所目", [old], [own], [other]))
+                    merged.append(_clash(clashes, [old], [own], [other]))
         else:
             clashes += 1
-            merged.append(Clash(f"body-{clashes}", f"本文 {clashes}か所目", was, mine_part, theirs_part))
+            merged.append(_clash(clashes, was, mine_part, theirs_part))
         if anchor is None:
             return merged
         merged.append(base[anchor])
@@ -135,7 +201,7 @@ class Merge:
         parts = []
         for part in self.body:
             parts.extend(part.resolved(choices[part.key]) if isinstance(part, Clash) else [part])
-        values["body"] = "\n\n".join(parts)
+        values["body"] = join(parts)
         return values
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from allforces.parameters import whole_number
 from articles.models import Article, Category
 from editorial.limits import body_too_long
 from editorial.pending import pending_of
@@ -49,24 +50,46 @@ def cleaned_fields(raw) -> dict:
     if reason := body_too_long(fields["body"]):
         raise Refused(reason)
     categories = raw.get("categories", [])
-    if not isinstance(categories, list) or not all(
-        str(pk).isascii() and str(pk).isdigit() for pk in categories
-    ):
+    numbers = [whole_number(pk) for pk in categories] if isinstance(categories, list) else [None]
+    if None in numbers:
         raise Refused("自動保存のカテゴリーが読めません。")
-    fields["categories"] = [int(pk) for pk in categories][:100]
+    fields["categories"] = numbers[:100]
     return fields
 
 
-def store(user, *, article=None, draft_key=None, version=None, fields) -> Autosave:
-    """Keep ``fields`` as ``user``'s autosave of ``article`` (or of the new article ``draft_key``)."""
+# New articles never saved, kept per person: the newest few (a forgotten tab's are let go).
+NEW_ARTICLES_KEPT = 5
+
+
+def store(
+    user, *, article=None, draft_key=None, version=None, fields, written_at=None
+) -> tuple[Autosave, bool]:
+    """Keep ``fields`` as ``user``'s autosave of ``article`` (or of the new article
+    ``draft_key``); return the row and whether it was kept. A copy written before the
+    one the server holds (a browser's leftover from an offline spell, sent late) does
+    not replace it."""
     key = (
         {"user": user, "article": article} if article is not None else {"user": user, "draft_key": draft_key}
     )
     with transaction.atomic():
+        held = Autosave.objects.select_for_update().filter(**key).first()
+        if held is not None and written_at and held.written_at and written_at < held.written_at:
+            return held, False
         saved, _ = Autosave.objects.update_or_create(
-            **key, defaults={"fields": fields, "based_on_version": version, "saved_at": timezone.now()}
+            **key,
+            defaults={
+                "fields": fields,
+                "based_on_version": version,
+                "saved_at": timezone.now(),
+                "written_at": written_at,
+            },
         )
-    return saved
+        if article is None:
+            stale = Autosave.objects.filter(user=user, article__isnull=True).order_by("-saved_at")[
+                NEW_ARTICLES_KEPT:
+            ]
+            Autosave.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+    return saved, True
 
 
 def current_fields(article) -> dict:

@@ -19,6 +19,12 @@ class Autosave(models.Model):
     based_on_version = models.PositiveIntegerField("元の版", null=True, blank=True)
     fields = models.JSONField("内容", default=dict)
     saved_at = models.DateTimeField("自動保存日時")
+    written_at = models.DateTimeField(
+        "書いた日時",
+        null=True,
+        blank=True,
+        help_text="ブラウザが書いた日時。古い写しが新しい自動保存を上書きしないように。",
+    )
 
     class Meta:
         verbose_name = "自動保存"

@@ -5,8 +5,10 @@ import uuid
 
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from allforces.parameters import whole_number
 from articles.models import Article
 from editorial.roles import is_author_of, is_editor, may_save_changes
 
@@ -32,14 +34,14 @@ def _staff_only(view):
     return checked
 
 
-def _target(request, payload):
+def _target(request, payload, *, may=may_save_changes):
     """(article, draft_key) the payload names, checked against the user's rights."""
     article_id, draft_key = payload.get("article"), payload.get("draft_key")
     if article_id is not None:
-        if not str(article_id).isdigit():
+        if (article_pk := whole_number(article_id)) is None:
             raise autosave.Refused("記事の指定が読めません。")
-        article = Article.objects.filter(pk=int(article_id)).first()
-        if article is None or not may_save_changes(request.user, article):
+        article = Article.objects.filter(pk=article_pk).first()
+        if article is None or not may(request.user, article):
             raise PermissionError("この記事は今は変更できないため、自動保存しません。")
         return article, None
     try:
@@ -67,11 +69,21 @@ def save(request):
         return _refuse(str(refusal))
     except PermissionError as refusal:
         return _refuse(str(refusal), status=403)
-    version = payload.get("version")
-    version = int(version) if str(version).isdigit() else None
-    saved = autosave.store(request.user, article=article, draft_key=draft_key, version=version, fields=fields)
+    version = whole_number(payload.get("version", ""))
+    try:
+        written_at = parse_datetime(str(payload.get("written_at") or ""))
+    except ValueError:  # well formed, but no such moment (a 13th month)
+        written_at = None
+    saved, kept = autosave.store(
+        request.user,
+        article=article,
+        draft_key=draft_key,
+        version=version,
+        fields=fields,
+        written_at=written_at if written_at and written_at.tzinfo else None,
+    )
     local = timezone.localtime(saved.saved_at)
-    return JsonResponse({"saved_at": local.isoformat(), "shown": local.strftime("%H:%M")})
+    return JsonResponse({"saved_at": local.isoformat(), "shown": local.strftime("%H:%M"), "kept": kept})
 
 
 @require_POST
@@ -79,7 +91,9 @@ def save(request):
 def discard(request):
     try:
         payload = json.loads(request.body or b"{}")
-        article, draft_key = _target(request, payload if isinstance(payload, dict) else {})
+        # Declining an offer needs only sight of the article: a writer whose article went to
+        # review can no longer save it, and must still be able to let the offer go.
+        article, draft_key = _target(request, payload if isinstance(payload, dict) else {}, may=may_see)
     except (ValueError, UnicodeDecodeError, autosave.Refused):
         return _refuse("どの自動保存かが読めません。")
     except PermissionError as refusal:
@@ -108,7 +122,9 @@ def heartbeat(request, article_id):
 def who_is_where(request):
     """For the article list: who else has each of the listed articles open."""
     ids = [
-        int(value) for value in request.POST.getlist("article")[:500] if value.isascii() and value.isdigit()
+        number
+        for value in request.POST.getlist("article")[:500]
+        if (number := whole_number(value)) is not None
     ]
     visible = Article.objects.filter(pk__in=ids)
     if not is_editor(request.user):

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from allforces.parameters import whole_number
+
 from ..exceptions import NotPermitted, WorkflowError
 from ..models import Comment
 from . import anchoring, threads
@@ -71,16 +73,15 @@ def _comment_of(article, comment_pk):
 
 
 def _paragraph(value: str) -> int | None:
-    value = value.strip()
-    if not value:
+    if not value.strip():
         return None
-    if not value.isascii() or not value.isdigit():
+    if (number := whole_number(value, maximum=100_000)) is None:
         raise WorkflowError("段落の番号は半角数字で入れてください（例: 3）。")
-    return int(value)
+    return number
 
 
 def _hint(value: str) -> int:
-    return int(value) if value.isascii() and value.isdigit() else 0
+    return whole_number(value) or 0
 
 
 def add_comment(model_admin, request, pk):

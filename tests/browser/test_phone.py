@@ -135,6 +135,9 @@ def test_the_article_pages_fit_a_phone(page, live_server, worked_article):
     log_in_as_editor(page, live_server)
     for name, url in pages_of(worked_article).items():
         page.goto(f"{live_server.url}{url}")
+        # The live preview is fetched after the page loads: measure what it shows.
+        for selector in KEY_CELLS[name]:
+            page.locator(selector).first.wait_for()
         assert_no_sideways_scroll(page, name)
         assert_nothing_cut_off(page, name)
         for selector in KEY_CELLS[name]:

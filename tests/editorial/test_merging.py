@@ -91,3 +91,17 @@ def test_neighbouring_paragraphs_changed_by_different_people_both_stay():
         "第三段落。",
         "結び。",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(["段落", "a", " ", "\u3000", "\n", "```", "- ", "    "]), max_size=40),
+    crlf=st.booleans(),
+)
+def test_a_body_splits_into_paragraphs_that_join_back_to_it(pieces, crlf):
+    """Nothing of the text is lost or added by the split, whatever its blank lines and fences."""
+    from editorial.merging import join, paragraphs
+
+    text = "".join(pieces)
+    text = text.replace("\n", "\r\n") if crlf else text
+    assert join(paragraphs(text)) == text

@@ -189,3 +189,52 @@ def test_discarding_an_offer(writer_client, draft):
         content_type="application/json",
     )
     assert response.status_code == 200 and not Autosave.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"article": "²", "fields": {}}, 400),
+        ({"article": "9" * 5000, "fields": {}}, 400),
+        ({"draft_key": str(uuid.uuid4()), "version": "²", "fields": {}}, 200),
+        ({"draft_key": str(uuid.uuid4()), "version": "9" * 5000, "fields": {}}, 200),
+        ({"draft_key": str(uuid.uuid4()), "version": "99999999999999999999", "fields": {}}, 200),
+        ({"draft_key": str(uuid.uuid4()), "fields": {"categories": ["9" * 5000]}}, 400),
+        ({"draft_key": str(uuid.uuid4()), "written_at": "2026-13-45T99:00:00Z", "fields": {}}, 200),
+    ],
+)
+def test_numbers_no_database_can_hold_are_refused_or_ignored_never_a_500(writer_client, data, status):
+    assert send(writer_client, data).status_code == status
+
+
+def test_a_late_leftover_does_not_replace_a_newer_autosave(writer_client, draft):
+    newer = {"article": draft.pk, "written_at": "2026-12-02T10:00:00+09:00", "fields": fields(body="新しい")}
+    older = {
+        "article": draft.pk,
+        "written_at": "2026-12-02T09:00:00+09:00",
+        "fields": fields(body="古い写し"),
+    }
+    assert send(writer_client, newer).json()["kept"] is True
+    assert send(writer_client, older).json()["kept"] is False
+    assert Autosave.objects.get().fields["body"] == "新しい"
+
+
+def test_a_writer_whose_article_went_to_review_can_still_decline_its_offer(ready_article, writer):
+    client = Client()
+    client.force_login(writer)
+    send(client, {"article": ready_article.pk, "fields": fields(body="書きかけ")})
+    workflow.submit(ready_article, by=writer)
+    response = client.post(
+        reverse("writing:autosave_discard"),
+        json.dumps({"article": ready_article.pk}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and not Autosave.objects.exists()
+
+
+def test_only_the_newest_few_new_articles_are_kept(writer_client, writer):
+    for number in range(autosave.NEW_ARTICLES_KEPT + 2):
+        send(writer_client, {"draft_key": str(uuid.uuid4()), "fields": fields(title=f"新記事{number}")})
+    kept = Autosave.objects.filter(user=writer, article__isnull=True)
+    assert kept.count() == autosave.NEW_ARTICLES_KEPT
+    assert autosave.latest_new_article(writer).fields["title"] == f"新記事{autosave.NEW_ARTICLES_KEPT + 1}"

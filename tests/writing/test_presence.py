@@ -66,3 +66,10 @@ def test_the_list_marks_articles_others_have_open_but_only_those_you_may_see(
 def test_a_writer_outside_the_article_learns_nothing(draft, other_writer):
     assert beat(client_for(other_writer), draft).status_code == 404
     assert beat(Client(), draft).status_code == 403
+
+
+def test_ids_no_database_can_hold_are_ignored(draft, writer):
+    response = client_for(writer).post(
+        reverse("writing:presence_list"), {"article": ["9" * 5000, "²", draft.pk]}
+    )
+    assert response.status_code == 200

@@ -285,3 +285,16 @@ def test_the_writers_desk_counts_the_open_comments_of_what_was_sent_back(ready_a
     client = Client()
     client.force_login(writer)
     assert "本文などへの未解決のコメント 2件" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_numbers_no_database_can_hold_are_refused_in_japanese_not_a_500(article, editor):
+    client = Client()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_comment_add", args=[article.pk])
+    headers = {"X-Requested-With": "fetch"}
+    response = client.post(url, {"field": "body", "paragraph": "9" * 5000, "text": "x"}, headers=headers)
+    assert response.status_code == 400 and "段落の番号" in response.json()["error"]
+    response = client.post(
+        url, {"field": "body", "quote": "電力", "hint": "9" * 5000, "text": "出典を。"}, headers=headers
+    )
+    assert response.status_code == 200

@@ -122,7 +122,10 @@
         keepHere(data);
         show(`自動保存できません: ${answer.error || response.status}（この端末に保存）`, "refused");
       } else {
-        throw new Error(`status ${response.status}`);
+        // The server answered but failed: not the network. Kept here, tried at the next change.
+        keepHere(data);
+        lastSent = text;
+        show(`サーバーの不具合で自動保存できません。この端末に保存 ${hhmm()}`, "refused");
       }
     } catch {
       keepHere(data);
