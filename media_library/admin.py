@@ -138,7 +138,7 @@ class ImageAdmin(editorial_admin.SafeInputs, admin.ModelAdmin):
 
     @admin.display(description="大きさ")
     def dimensions(self, image):
-        return f"{image.width:,} × {image.height:,} px"
+        return f"{image.width:,}×{image.height:,} px"
 
     @admin.display(description="ファイルサイズ", ordering="size_bytes")
     def file_size(self, image):

@@ -38,6 +38,8 @@ class ImageUploadForm(_Describing):
         },
     )
 
+    field_order = ["upload", *DESCRIBING_FIELDS]
+
     class Meta:
         model = Image
         fields = DESCRIBING_FIELDS

@@ -203,9 +203,15 @@
     const text = lead + image.markdown + trail;
     dialog.close();
     editor.focus();
-    editor.setRangeText(text, start, end, "end");
+    editor.setSelectionRange(start, end);
+    // As typing does, so that Ctrl+Z takes it out again; the browser then fires "input" itself.
+    const typed = document.activeElement === editor && document.execCommand("insertText", false, text);
+    if (!typed || editor.value !== before + text + after) {
+      editor.value = value;
+      editor.setRangeText(text, start, end, "end");
+      editor.dispatchEvent(new Event("input", { bubbles: true }));
+    }
     selection = { start: editor.selectionStart, end: editor.selectionEnd };
-    editor.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
   function chooseCover(image) {
@@ -382,7 +388,8 @@
     opener.type = "button";
     opener.dataset.openMediaLibrary = "";
     tools.append(opener, element("span", "help", "メディアライブラリから選ぶか、画像を本文にドラッグ／貼り付けします。"));
-    (editor.closest(".markdownx") || editor).before(tools);
+    // Above the field's row, not inside it: the row's label and editor share a flex line.
+    (editor.closest(".flex-container") || editor.closest(".markdownx") || editor).before(tools);
   }
 
   if (document.readyState === "loading") {
