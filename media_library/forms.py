@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db import transaction
 
 from editorial.forms import ArticleAdminForm, explain_nul_characters
 from editorial.uploads import checked_upload
@@ -85,12 +86,18 @@ class LibraryArticleForm(ArticleAdminForm):
 
     def clean(self):
         cleaned = super().clean()
-        image = cleaned.get("library_cover")
-        if image is not None:
-            if problem := library.cover_problem(image):
-                self.add_error("library_cover", problem)
-            else:
-                cleaned["cover"] = image.file.name
-                if not cleaned.get("cover_alt"):
-                    cleaned["cover_alt"] = image.alt
+        if (chosen := cleaned.get("library_cover")) is None:
+            return cleaned
+        # Locked until the article is saved (the admin saves in one transaction), so a delete
+        # of the image waits for the save and then finds the image in use.
+        images = Image.objects.all() if transaction.get_autocommit() else Image.objects.select_for_update()
+        image = images.filter(pk=chosen.pk).first()
+        if image is None:
+            self.add_error("library_cover", self.fields["library_cover"].error_messages["invalid_choice"])
+        elif problem := library.cover_problem(image):
+            self.add_error("library_cover", problem)
+        else:
+            cleaned["cover"] = image.file.name
+            if not cleaned.get("cover_alt"):
+                cleaned["cover_alt"] = image.alt
         return cleaned

@@ -1,15 +1,19 @@
 """The article change form with the library: a cover chosen from it, the dialog's
 script and button, and the markup that stays inside the Content Security Policy."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from articles.images import shown_cover
 from articles.models import Article
 from articles.tasks import make_cover_renditions
-from editorial import pending
+from editorial import pending, revisions
 from media_library import library
+from media_library.models import Image
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import READY_BODY, make_article
 from tests.media_library.conftest import make_image
@@ -137,3 +141,52 @@ def test_one_image_serves_two_articles_and_keeps_one_file(writer, media):
         ("二つ目", ["本文"]),
     ]
     assert len([path for path in media.rglob("*") if path.is_file() and "/w/" not in str(path)]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delete_racing_a_save_that_chooses_the_image_as_cover_waits_and_is_refused(
+    writer, editor, own_draft, monkeypatch
+):
+    """The save has checked the form and is about to commit; the delete waits for the
+    image's row lock, then sees the article using it, and keeps the file."""
+    image = make_image()
+    saving, release = threading.Event(), threading.Event()
+    original = revisions.commit_content_change
+
+    def held_before_commit(*args, **kwargs):
+        saving.set()
+        release.wait(timeout=10)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr("editorial.admin.revisions.commit_content_change", held_before_commit)
+    outcome = {}
+
+    def save():
+        try:
+            outcome["save"] = change(client_for(writer), own_draft, library_cover=str(image.pk)).status_code
+        finally:
+            connection.close()
+
+    def delete():
+        try:
+            library.delete_image(image, by=editor)
+        except library.ImageInUse as refusal:
+            outcome["delete"] = str(refusal)
+        finally:
+            connection.close()
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    assert saving.wait(timeout=10)
+    deleter = threading.Thread(target=delete)
+    deleter.start()
+    deleter.join(timeout=1)
+    assert deleter.is_alive(), "the delete did not wait for the save"
+    release.set()
+    saver.join(timeout=10)
+    deleter.join(timeout=10)
+
+    assert outcome["save"] == 302
+    assert "「推論モデルの台頭」（表紙）" in outcome["delete"]
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert Article.objects.get(pk=own_draft.pk).cover.name == image.file.name
