@@ -15,6 +15,8 @@ from PIL import Image as PillowImage
 from tests.browser.test_desk import log_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The editor's toolbar button (writing/editor.js), which opens the library's dialog.
+IMAGE_BUTTON = "#writing-toolbar [data-tool=image][data-open-media-library]"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -120,7 +122,7 @@ def test_a_writer_uploads_inserts_chooses_a_cover_and_reuses_an_image(
 
     # Upload in the dialog, at the cursor: after the first paragraph.
     put_cursor_after(page, "推論の需要が伸びています。")
-    dialog = open_library(page, ".media-library-body-tools [data-open-media-library]")
+    dialog = open_library(page, IMAGE_BUTTON)
     dialog.locator(".media-library-item").first.wait_for()
     assert dialog.locator(".media-library-alt").all_inner_texts() == ["半導体工場の外観"]
     dialog.locator("summary", has_text="新しい画像をアップロード").click()
@@ -180,7 +182,7 @@ def test_a_writer_uploads_inserts_chooses_a_cover_and_reuses_an_image(
     # Reused in a second article.
     page.goto(f"{live_server.url}/admin/articles/article/{second.pk}/change/")
     put_cursor_after(page, "時間がかかる。")
-    dialog = open_library(page, ".media-library-body-tools [data-open-media-library]")
+    dialog = open_library(page, IMAGE_BUTTON)
     dialog.locator("#media-library-q").fill("GPU 出荷")
     dialog.locator(".media-library-item").nth(1).wait_for(state="detached")
     dialog.get_by_role("button", name="「2026年のGPU出荷台数の推移」を本文に挿入").click()
@@ -273,7 +275,7 @@ def test_the_dialog_works_from_the_keyboard(watched, live_server, media, writer)
     log_in(page, live_server, "writer")
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     put_cursor_after(page, "前の段落。")
-    opener = page.locator(".media-library-body-tools [data-open-media-library]")
+    opener = page.locator(IMAGE_BUTTON)
     opener.focus()
     page.keyboard.press("Enter")
     dialog = page.locator("dialog#media-library")
@@ -306,4 +308,9 @@ def test_the_dialog_works_from_the_keyboard(watched, live_server, media, writer)
     page.keyboard.press("Escape")
     assert not dialog.evaluate("(dialog) => dialog.open")
     assert page.evaluate("() => document.activeElement.hasAttribute('data-open-media-library')")
+    # The toolbar's shortcut for its image button opens it from the text too.
+    page.locator("#id_body").focus()
+    page.keyboard.press("Control+Alt+KeyI")
+    dialog.locator("#media-library-q").wait_for()
+    assert dialog.evaluate("(dialog) => dialog.open")
     assert page.problems() == []

@@ -1,8 +1,8 @@
 // The media library in the article's change form: a dialog to browse, search
 // and upload images without leaving the page, then insert one into the body
 // at the cursor or choose it as the cover. Any element with the attribute
-// data-open-media-library opens it (the editor's toolbar uses the same
-// attribute). An image dragged or pasted into the body opens it too, with the
+// data-open-media-library opens it: the editor's image button (writing/editor.js,
+// which also gives it a shortcut) and the cover field's button. An image dragged or pasted into the body opens it too, with the
 // file already chosen, so that it gets its alt text and credit before it is
 // stored: nothing goes into the body with empty alt text.
 //
@@ -375,26 +375,4 @@
   }
   document.addEventListener("drop", (event) => takeImages(event, event.dataTransfer?.files), true);
   document.addEventListener("paste", (event) => takeImages(event, event.clipboardData?.files), true);
-
-  // Until the editor's toolbar brings its image button (which opens the dialog
-  // through the same attribute), one stands above the body field.
-  function addBodyButton() {
-    const editor = body();
-    if (!editor || !dialogUrl() || document.querySelector("[data-open-media-library]:not([data-media-purpose])")) {
-      return;
-    }
-    const tools = element("div", "media-library-body-tools");
-    const opener = element("button", "button", "画像を挿入");
-    opener.type = "button";
-    opener.dataset.openMediaLibrary = "";
-    tools.append(opener, element("span", "help", "メディアライブラリから選ぶか、画像を本文にドラッグ／貼り付けします。"));
-    // Above the field's row, not inside it: the row's label and editor share a flex line.
-    (editor.closest(".flex-container") || editor.closest(".markdownx") || editor).before(tools);
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", addBodyButton);
-  } else {
-    addBodyButton();
-  }
 })();
