@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allforces.frontend_cache",
     "articles",
     "writing",
+    "media_library",  # after editorial: its admin extends the article admin registered there
 ]
 
 MIDDLEWARE = [

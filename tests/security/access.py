@@ -13,12 +13,13 @@ REDIRECT = "redirect"  # a redirect anywhere else (done, or Django admin's "not 
 FORBIDDEN = "403"
 MISSING = "404"
 WRONG_METHOD = "405"
+BAD_REQUEST = "400"  # let through, and the input refused
 
 
 def outcome(response) -> str:
     if response.status_code in (301, 302):
         return LOGIN if response["Location"].startswith("/admin/login/") else REDIRECT
-    return {200: OK, 403: FORBIDDEN, 404: MISSING, 405: WRONG_METHOD}.get(
+    return {200: OK, 400: BAD_REQUEST, 403: FORBIDDEN, 404: MISSING, 405: WRONG_METHOD}.get(
         response.status_code, str(response.status_code)
     )
 

@@ -25,9 +25,11 @@ from articles.models import Article, refresh_live_copies
 from editorial import previews, revisions
 from editorial.legacy_urls import record_legacy_urls
 from editorial.models import Comment, ImportedSource, Notification, Transition
+from media_library.models import Image as LibraryImage
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import READY_BODY, make_article, make_author, make_category
 from tests.security.access import (
+    BAD_REQUEST,
     FORBIDDEN,
     LOGIN,
     MISSING,
@@ -139,6 +141,18 @@ ADMIN_MATRIX = {
     "articles_article_comment_reply":      ("POST", LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
     "articles_article_comment_resolve":    ("POST", LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
     "articles_article_comment_reopen":     ("POST", LOGIN, REDIRECT,  MISSING,   REDIRECT,  REDIRECT),
+    # The media library: every writer browses, uploads and uses it (the image under test is the
+    # writer's; the other writer's change page is read-only); only editors delete.
+    "media_library_image_changelist":      ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    "media_library_image_add":             ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    "media_library_image_change":          ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    "media_library_image_delete":          ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    "media_library_image_history":         ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    "media_library/image/<path:object_id>/":("GET", LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
+    "media_library_image_dialog":          ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    "media_library_image_browse":          ("GET",  LOGIN, OK,        OK,        OK,        OK),
+    # Sent with no file: refused as bad input, after the permission check let it through.
+    "media_library_image_upload":          ("POST", LOGIN, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST),
     # Notifications: everyone has a list; the one under test is the writer's, nobody else's to mark.
     "notifications":                       ("GET",  LOGIN, OK,        OK,        OK,        OK),
     "notification_read":                   ("POST", LOGIN, REDIRECT,  MISSING,   MISSING,   MISSING),
@@ -287,6 +301,17 @@ def objects(own_draft, other_writer, writer, category):
             ).pk,
             "axes/accesslog": AccessLog.objects.create(**seen).pk,
             "axes/accessfailurelog": AccessFailureLog.objects.create(**seen).pk,
+            # A row only: no page under test reads the file itself.
+            "media_library/image": LibraryImage.objects.create(
+                file="library/2026/01/test.png",
+                alt="推論の需要のグラフ",
+                credit="ALLFORCES編集部作成",
+                width=4,
+                height=4,
+                size_bytes=100,
+                format="PNG",
+                uploaded_by=writer,
+            ).pk,
         },
     }
 
@@ -325,6 +350,7 @@ def test_post_only_admin_views_refuse_get(users, objects):
         "articles_article_comment_reopen",
         "notification_read",
         "notifications_read_all",
+        "media_library_image_upload",
     )
     for route in post_only:
         assert outcome(client.get(admin_path(route, objects))) == WRONG_METHOD
