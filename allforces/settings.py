@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "allforces.frontend_cache",
     "articles",
     "writing",
+    # Before "api": with "ninja" installed its docs page uses its own static Swagger UI, not a CDN the CSP blocks.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
