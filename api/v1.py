@@ -7,7 +7,7 @@ Views parse and report: every change goes through the verbs the admin uses
 import hashlib
 import json
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, ValidationError
@@ -268,6 +268,11 @@ def add_pass(request, article_id: int, data: PassIn):
             )
     except WorkflowError as error:
         raise _workflow_error(error, 422) from error
+    except IntegrityError as error:
+        # The same key sent at once for two articles: the article locks do not order them.
+        raise ApiError(
+            409, "同じ Idempotency-Key のリクエストを処理中です。少し待ってから送り直してください。"
+        ) from error
     return Status(201, answer)
 
 

@@ -95,6 +95,19 @@ class TestTokens:
         assert "articles:write" in response.json()["detail"]
         assert not Article.objects.exists()
 
+    def test_reading_needs_articles_read(self, client_as, writer, category):
+        created = new_article(client_as(writer), category).json()
+        writer_only = client_as(writer, scopes=["articles:write", "segments:write"])
+        response = writer_only.get(f"/articles/{created['id']}")
+        assert response.status_code == 403
+        assert "articles:read" in response.json()["detail"]
+
+    def test_an_inactive_users_token_is_refused(self, client_as, writer, category):
+        client = client_as(writer)
+        writer.is_active = False
+        writer.save()
+        assert new_article(client, category).status_code == 401
+
     def test_passes_need_segments_write(self, client_as, writer, category):
         created = new_article(client_as(writer), category).json()
         reader = client_as(writer, scopes=["articles:read", "articles:write"])
@@ -149,6 +162,25 @@ class TestArticles:
         response = push(client, ready_article.pk, READY_BODY[-40:] + "追記です。", "k1")
         assert response.status_code == 403
         assert "権限" in response.json()["detail"]
+
+    def test_an_editors_token_works_on_any_article_as_the_editor_would(
+        self, client_as, writer, editor, category
+    ):
+        created = new_article(client_as(writer), category).json()
+        response = push(client_as(editor), created["id"], SECOND, "k1")
+        assert response.status_code == 201
+        assert Segment.objects.get(parent__isnull=False).created_by == editor
+
+    def test_a_pass_to_a_published_article_waits_as_its_pending_version(
+        self, client_as, editor, published_article
+    ):
+        live_body = published_article.body
+        response = push(client_as(editor), published_article.pk, live_body[-12:] + "追記した段落です。", "k1")
+        assert response.status_code == 201, response.text
+        assert response.json()["pending_version"] is True
+        published_article.refresh_from_db()
+        assert published_article.body == live_body
+        assert published_article.status == Article.Status.PUBLISHED
 
     def test_submit_sends_a_complete_draft_to_review(self, client_as, writer, ready_article):
         response = client_as(writer).post(f"/articles/{ready_article.pk}/submit")
