@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "articles",
     "writing",
     "media_library",  # after editorial: its admin extends the article admin registered there
+    # Before "api": with "ninja" installed its docs page uses its own static Swagger UI, not a CDN the CSP blocks.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [

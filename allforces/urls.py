@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from api.v1 import api as api_v1
 from articles.sitemaps import ArticleSitemap, AuthorSitemap, CategorySitemap
 
 from .health import healthz, readyz
@@ -22,6 +23,7 @@ urlpatterns = [
     path("editorial/writing/", include("writing.urls")),
     path("editorial/", include("editorial.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("", include("articles.urls")),
 ]
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from PIL import Image
 from taggit.models import Tag
 
+from api import tokens
 from articles.models import Article, refresh_live_copies
 from editorial import previews, revisions
 from editorial.legacy_urls import record_legacy_urls
@@ -77,6 +78,13 @@ ADMIN_MATRIX = {
     "auth_user_history":                   ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "auth_user_password_change":           ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "auth/user/<path:object_id>/":         ("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
+    # API tokens: the superuser's alone; revoked, never deleted (the audit rows name them).
+    "api_apitoken_changelist":             ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "api_apitoken_add":                    ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "api_apitoken_change":                 ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "api_apitoken_delete":                 ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "api_apitoken_history":                ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "api/apitoken/<path:object_id>/":      ("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
     # Login attempts recorded by django-axes: the superuser's alone, and nobody adds one by hand.
     "axes_accessattempt_changelist":  ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "axes_accessattempt_add":         ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
@@ -269,6 +277,7 @@ def objects(own_draft, other_writer, writer, category):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     tag = Tag.objects.get(name="AI")
+    token, _ = tokens.issue(name="パイプライン", user=writer, scopes=["articles:read"], by=None)
     seen = {
         "username": "editor",
         "ip_address": "203.0.113.7",
@@ -312,6 +321,7 @@ def objects(own_draft, other_writer, writer, category):
                 format="PNG",
                 uploaded_by=writer,
             ).pk,
+            "api/apitoken": token.pk,
         },
     }
 

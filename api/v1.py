@@ -1,0 +1,293 @@
+"""The editorial API, version 1: articles and their passes, for a writing pipeline.
+
+Views parse and report: every change goes through the verbs the admin uses
+(``editorial.continuation.segments``, ``editorial.workflow``, ``editorial.revisions``).
+"""
+
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from ninja import NinjaAPI, Status
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.security import HttpBearer
+
+from articles.models import Article, ArticleAuthor, Author, Category
+from editorial import pending, revisions, workflow
+from editorial.checks import review_findings
+from editorial.continuation import segments
+from editorial.continuation.panel import tree
+from editorial.continuation.stitching import find_overlap
+from editorial.continuation.truncation import is_truncated
+from editorial.exceptions import NotPermitted, WorkflowError
+from editorial.limits import body_too_long
+from editorial.models import Segment
+from editorial.roles import author_profile, is_editor, visible_articles
+
+from . import tokens
+from .models import ApiToken, IdempotentRequest
+from .schemas import ArticleIn, ArticleOut, ErrorOut, PassIn
+
+READ, WRITE, SEGMENTS = (scope.value for scope in ApiToken.Scope)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, detail: str, headers: dict | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.headers = status, detail, headers or {}
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        found = tokens.find(token)
+        if found is None:
+            return None
+        if not found.is_usable or not found.user.is_active:
+            raise ApiError(401, "このトークンは失効しているか、有効期限が切れています。")
+        tokens.touch(found)
+        request.api_token = found
+        return found
+
+
+api = NinjaAPI(
+    title="ALLFORCES 編集API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=TokenAuth(),
+    docs=Swagger(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, error):
+    response = api.create_response(request, {"detail": error.detail}, status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, error):
+    return api.create_response(
+        request, {"detail": "認証が必要です。Authorization: Bearer <トークン> を付けてください。"}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, error):
+    return api.create_response(
+        request, {"detail": "リクエストの形式が正しくありません。", "errors": error.errors}, status=422
+    )
+
+
+def _require(request, scope: str, *, write: bool = False) -> ApiToken:
+    token = request.auth
+    if not token.has_scope(scope):
+        raise ApiError(403, f"このトークンにはスコープ「{scope}」がありません。")
+    if write and (wait := tokens.take_write(token)):
+        raise ApiError(
+            429, f"書き込みが多すぎます。{wait} 秒後にもう一度送ってください。", {"Retry-After": str(wait)}
+        )
+    return token
+
+
+def _article_for(token: ApiToken, article_id: int, *, lock=False) -> Article:
+    # Another writer's article is "not found", as in the admin: its existence is not theirs to learn.
+    articles = visible_articles(token.user)
+    if lock:
+        articles = Article.objects.select_for_update().filter(pk__in=articles.values("pk"))
+    article = articles.filter(pk=article_id).first()
+    if article is None:
+        raise ApiError(404, "記事が見つかりません。")
+    return article
+
+
+def _answer(article: Article, report=None) -> dict:
+    article.refresh_from_db()
+    working = pending.working_copy(article)
+    nodes, _, _ = tree(article)
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "status": article.status,
+        "version": article.version,
+        "length": len(working.body),
+        "truncated": is_truncated(working.body),
+        "checks": [
+            {"code": f.code, "level": f.level, "message": f.message, "paragraph": f.paragraph}
+            for f in review_findings(article)
+        ],
+        "segments": [
+            {
+                "id": node.segment.pk,
+                "parent": node.segment.parent_id,
+                "depth": node.depth,
+                "on_path": node.on_path,
+                "is_leaf": node.is_leaf,
+                "source": node.segment.source,
+                "length": len(node.segment.text),
+                "overlap": node.overlap.length if node.overlap else None,
+            }
+            for node in nodes
+        ],
+        "pending_version": working is not article,
+        "kept_hand_edits": report.kept_hand_edits.version if report and report.kept_hand_edits else None,
+    }
+
+
+def _refuse_unjoinable(article: Article, text: str, parent: Segment | None) -> Segment | None:
+    """The parent the pass continues, as the continuation page would find it; refuse a pass
+    that repeats nothing of it. The page asks a person to confirm such a join; a machine
+    cannot, and appending it would put an unstitched seam in the body."""
+    existing = segments.segments_of(article)
+    if parent is None:
+        parent, _ = segments.detect_parent(text, existing)
+    body = pending.working_copy(article).body
+    parent_text = parent.text if parent else body
+    if parent_text.strip() and find_overlap(parent_text, text) is None:
+        label = f"部分 #{parent.pk}" if parent else "今の本文"
+        raise ApiError(
+            422,
+            f"この続きは{label}の終わりと重なる箇所がないため、つなげられません。"
+            "前の部分の末尾を繰り返してから続けるか、parent で続きの元を指定してください。",
+        )
+    return parent
+
+
+def _add_pass(token: ApiToken, article: Article, text: str, parent: Segment | None):
+    if reason := body_too_long(text, what="続きの本文"):
+        raise ApiError(422, reason)
+    parent = _refuse_unjoinable(article, text, parent)
+    segment, report = segments.add_segment(
+        article, text=text, by=token.user, source=Segment.Source.API, parent=parent
+    )
+    tokens.audit(token, article, f"部分 #{segment.pk} を追加")
+    return segment, report
+
+
+def _workflow_error(error: WorkflowError, status: int = 409) -> ApiError:
+    """A refused verb: 403 if the user may not, else ``status`` (409 for a stage, 422 for a text)."""
+    return ApiError(403 if isinstance(error, NotPermitted) else status, str(error))
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    body = json.loads(request.body or b"{}")
+    canonical = json.dumps([request.method, request.path, body], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@api.get("/articles/{article_id}", response={200: ArticleOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def get_article(request, article_id: int):
+    """An article the token's user may see, with its length, cut-off state, checks and segment tree."""
+    token = _require(request, READ)
+    return _answer(_article_for(token, article_id))
+
+
+@api.post("/articles", response={201: ArticleOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+def create_article(request, data: ArticleIn):
+    """A draft with its first pass, as the admin's add form makes one."""
+    token = _require(request, WRITE, write=True)
+    user = token.user
+    if not user.has_perm("articles.add_article"):
+        raise ApiError(403, "このトークンのユーザーには記事を作成する権限がありません。")
+    if not data.title.strip():
+        raise ApiError(422, "タイトルを入れてください。")
+    authors = list(Author.objects.filter(slug__in=data.authors))
+    if missing := set(data.authors) - {author.slug for author in authors}:
+        raise ApiError(422, f"著者が見つかりません: {'、'.join(sorted(missing))}")
+    categories = list(Category.objects.filter(slug__in=data.categories))
+    if missing := set(data.categories) - {category.slug for category in categories}:
+        raise ApiError(422, f"カテゴリが見つかりません: {'、'.join(sorted(missing))}")
+    own = author_profile(user)
+    if not is_editor(user):
+        # A writer's article is their own, as the admin's add form makes it.
+        if own is None:
+            raise ApiError(403, "このトークンのユーザーには著者のプロフィールがありません。")
+        if own not in authors:
+            authors.insert(0, own)
+    if not authors:
+        raise ApiError(422, "著者を一人以上指定してください。")
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(title=data.title.strip(), excerpt=data.excerpt, body="")
+            for position, author in enumerate(authors):
+                ArticleAuthor.objects.create(article=article, author=author, position=position)
+            article.categories.set(categories)
+            if data.tags:
+                article.tags.set(data.tags)
+            revisions.commit_content_change(article, by=user, bump=False)
+            tokens.audit(token, article, "記事を作成")
+            _, report = _add_pass(token, article, data.text, None)
+    except WorkflowError as error:
+        raise _workflow_error(error, 422) from error
+    return Status(201, _answer(article, report))
+
+
+@api.post(
+    "/articles/{article_id}/passes",
+    response={
+        201: ArticleOut,
+        200: ArticleOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+)
+def add_pass(request, article_id: int, data: PassIn):
+    """Add a pass; with the same ``Idempotency-Key`` a retry returns the first answer."""
+    token = _require(request, SEGMENTS, write=True)
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 200:
+        raise ApiError(422, "Idempotency-Key ヘッダー（200文字以内）を付けてください。")
+    fingerprint = _fingerprint(request)
+    try:
+        with transaction.atomic():
+            # The article's lock orders two sends of one key: the second sees the first's answer.
+            article = _article_for(token, article_id, lock=True)
+            earlier = IdempotentRequest.objects.filter(token=token, key=key).first()
+            if earlier is not None:
+                if earlier.fingerprint != fingerprint:
+                    raise ApiError(422, "この Idempotency-Key は別の内容のリクエストですでに使われています。")
+                return Status(earlier.status, earlier.response)
+            parent = None
+            if data.parent is not None:
+                parent = Segment.objects.filter(article=article, pk=data.parent).first()
+                if parent is None:
+                    raise ApiError(422, f"部分 #{data.parent} はこの記事にありません。")
+            _, report = _add_pass(token, article, data.text, parent)
+            answer = ArticleOut(**_answer(article, report)).dict()
+            IdempotentRequest.objects.create(
+                token=token, key=key, fingerprint=fingerprint, status=201, response=answer
+            )
+    except WorkflowError as error:
+        raise _workflow_error(error, 422) from error
+    except IntegrityError as error:
+        # The same key sent at once for two articles: the article locks do not order them.
+        raise ApiError(
+            409, "同じ Idempotency-Key のリクエストを処理中です。少し待ってから送り直してください。"
+        ) from error
+    return Status(201, answer)
+
+
+@api.post(
+    "/articles/{article_id}/submit",
+    response={200: ArticleOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+)
+def submit(request, article_id: int):
+    """Send the article to review, as the writer's button does."""
+    token = _require(request, WRITE, write=True)
+    article = _article_for(token, article_id)
+    try:
+        with transaction.atomic():
+            workflow.submit(article, by=token.user)
+            tokens.audit(token, article, "レビューに提出")
+    except WorkflowError as error:
+        raise _workflow_error(error) from error
+    return _answer(article)
