@@ -26,17 +26,12 @@ from editorial.limits import body_too_long
 from editorial.models import Segment
 from editorial.roles import author_profile, is_editor, visible_articles
 
-from . import tokens
+from . import content, tokens
+from .errors import ApiError
 from .models import ApiToken, IdempotentRequest
 from .schemas import ArticleIn, ArticleOut, ErrorOut, PassIn
 
 READ, WRITE, SEGMENTS = (scope.value for scope in ApiToken.Scope)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, detail: str, headers: dict | None = None):
-        super().__init__(detail)
-        self.status, self.detail, self.headers = status, detail, headers or {}
 
 
 class TokenAuth(HttpBearer):
@@ -291,3 +286,6 @@ def submit(request, article_id: int):
     except WorkflowError as error:
         raise _workflow_error(error) from error
     return _answer(article)
+
+
+api.add_router("/content", content.router)

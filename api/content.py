@@ -1,0 +1,294 @@
+"""The content API, version 1: what readers may read, for readers' apps.
+
+No token is needed and none changes anything: every answer is built from
+``Article.objects.published()``, as the reader pages are, so a draft, an
+article in review, one scheduled for later or one archived is a 404 or absent
+whoever asks. Answers are stored like the reader pages (articles.cache): under
+the keys of what they show (articles.freshness), forgotten by the same events,
+with an ETag over their bytes for conditional GET.
+"""
+
+import base64
+import binascii
+import hashlib
+import json
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import OperationalError, transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import urlencode
+from ninja import Router
+from taggit.models import Tag
+
+from allforces.frontend_cache.headers import tag_response
+from articles import cache, freshness, search
+from articles.furniture import furniture_for_page, furniture_of_each
+from articles.links import absolute_url
+from articles.models import Article, Author, Category
+
+from .errors import ApiError
+
+router = Router(tags=["content"])
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+# The answers' own form, part of their cache key (as articles.cache.PAGE_FORM for pages).
+ANSWER_FORM = 1
+FILTERS = {"category": "categories__slug", "tag": "tags__slug", "author": "article_authors__author__slug"}
+# Lists and search results carry neither the body nor its renderings.
+NOT_IN_LISTS = (
+    "body",
+    "search_text",
+    "search_vector",
+    "rendered_html",
+    "rendered_toc",
+    "rendered_from",
+    "related_ids",
+    "card_html",
+    "furniture",
+)
+
+
+def _subjects(furniture) -> dict:
+    return {
+        "authors": [{"slug": a.slug, "name": a.name} for a in furniture.authors],
+        "categories": [{"slug": c.slug, "name": c.name} for c in furniture.categories],
+        "tags": [{"slug": t.slug, "name": t.name} for t in furniture.tags],
+    }
+
+
+def _shown_subjects(furniture) -> set[str]:
+    keys = {freshness.subject_key("author", a.pk) for a in furniture.authors}
+    keys |= {freshness.subject_key("category", c.pk) for c in furniture.categories}
+    return keys | {freshness.subject_key("tag", t.pk) for t in furniture.tags}
+
+
+def _summary(article, furniture) -> dict:
+    return {
+        "id": article.pk,
+        "slug": article.slug,
+        "title": article.title,
+        "excerpt": article.excerpt,
+        "url": absolute_url(article.get_absolute_url()),
+        "published_at": article.published_at,
+        "updated_at": article.updated_at,
+        "version": article.version,
+        **_subjects(furniture),
+    }
+
+
+def _answer(request, key_parts, build):
+    """The answer for ``key_parts``, from the store while nothing it shows has changed, else
+    ``build()`` -> (body, keys shown, whether it may be stored); conditional GET answered."""
+    wanted = json.dumps([ANSWER_FORM, request.path, *key_parts], cls=DjangoJSONEncoder, ensure_ascii=False)
+    key = "api-content:" + hashlib.sha256(wanted.encode()).hexdigest()
+    started_at, stored = cache.find_page(key)
+    if stored is not None:
+        status, headers, content = stored
+        response = HttpResponse(content, status=status, headers=dict(headers))
+    else:
+        body, shows, storable = build()
+        response = HttpResponse(
+            json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), content_type="application/json"
+        )
+        shows = sorted({cache.EVERYTHING, *shows})
+        set_response_etag(response)
+        if storable:
+            # The clock was read before the build: an event committed meanwhile outdates it.
+            cache.store_page(
+                key, built=started_at, shows=shows, page=(200, list(response.items()), response.content)
+            )
+        response.shows = shows
+    _mark_shared(request, response, key)
+    return cache.answer_conditionally(request, response)
+
+
+def _mark_shared(request, response, key) -> None:
+    # As the reader pages: browsers ask again every time (the ETag makes that cheap); a
+    # front-end cache may keep the answer only where the app can make it forget it.
+    shows = getattr(response, "shows", None)
+    if settings.FRONTEND_CACHE_PURGERS and shows is not None:
+        tag_response(request, response, shows, s_maxage=settings.FRONTEND_CACHE_SECONDS)
+    else:
+        patch_cache_control(response, public=True, max_age=0)
+
+
+def _limit(raw: str | None) -> int:
+    if raw in (None, ""):
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ApiError(400, f"limit は 1 から {MAX_LIMIT} までの整数で指定してください。")
+    return int(raw)
+
+
+def _day(raw: str | None, name: str) -> date | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(
+            400, f"{name} は YYYY-MM-DD 形式の日付で指定してください（例: 2026-04-01）。"
+        ) from None
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def encode_cursor(article) -> str:
+    raw = json.dumps([article.published_at.isoformat(), article.pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(raw: str) -> tuple[datetime, int]:
+    """(published_at, id) of the last article of the previous page; ApiError 400 if ``raw`` is not
+    a cursor this API gave out."""
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        moment, pk = decoded
+        moment = datetime.fromisoformat(moment)
+        if timezone.is_naive(moment) or not isinstance(pk, int) or isinstance(pk, bool):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
+        raise ApiError(
+            400, "cursor が正しくありません。前の答えの next_cursor をそのまま渡してください。"
+        ) from None
+    return moment, pk
+
+
+@router.get("/articles", auth=None, summary="公開中の記事の一覧（新しい順、カーソル方式）")
+def list_articles(request):
+    params = request.GET
+    limit = _limit(params.get("limit"))
+    since, until = _day(params.get("since"), "since"), _day(params.get("until"), "until")
+    if since and until and since > until:
+        raise ApiError(400, "since は until 以前の日付にしてください。")
+    cursor = params.get("cursor") or None
+    after = decode_cursor(cursor) if cursor else None
+    subjects = {name: params.get(name) or None for name in ("category", "tag", "author")}
+
+    def build():
+        articles = Article.objects.published()
+        for name, slug in subjects.items():
+            if slug:
+                articles = articles.filter(**{FILTERS[name]: slug})
+        if since:
+            articles = articles.filter(published_at__gte=_start_of(since))
+        if until:
+            articles = articles.filter(published_at__lt=_start_of(until + timedelta(days=1)))
+        if after:
+            moment, pk = after
+            articles = articles.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+        page = list(articles.defer(*NOT_IN_LISTS).order_by("-published_at", "-id")[: limit + 1])
+        page, more = page[:limit], len(page) > limit
+        furniture = furniture_of_each(article.pk for article in page)
+        shows = {freshness.TIMELINE, freshness.FEEDS}
+        for article in page:
+            shows.add(freshness.article_key(article.pk))
+            shows |= _shown_subjects(furniture[article.pk])
+        named = _named_subjects(subjects)
+        shows |= {freshness.subject_key(kind, pk) for kind, pk in named}
+        next_cursor = encode_cursor(page[-1]) if more else None
+        query = {k: v for k, v in {**subjects, "since": since, "until": until, "limit": limit}.items() if v}
+        body = {
+            "results": [_summary(article, furniture[article.pk]) for article in page],
+            "next_cursor": next_cursor,
+            "next": absolute_url(f"{request.path}?{urlencode({**query, 'cursor': next_cursor})}")
+            if next_cursor
+            else None,
+        }
+        # A list by a name nobody has yet is not kept: no key would forget it once someone does.
+        storable = len(named) == sum(1 for slug in subjects.values() if slug)
+        return body, shows, storable
+
+    return _answer(request, [limit, since, until, cursor, subjects], build)
+
+
+def _named_subjects(subjects) -> list[tuple[str, int]]:
+    models = {"category": Category, "tag": Tag, "author": Author}
+    found = []
+    for kind, slug in subjects.items():
+        if slug:
+            pk = models[kind].objects.filter(slug=slug).values_list("pk", flat=True).first()
+            if pk is not None:
+                found.append((kind, pk))
+    return found
+
+
+@router.get("/articles/{ident}", auth=None, summary="公開中の記事ひとつ（スラッグか ID で）")
+def get_article(request, ident: str):
+    def build():
+        live = Article.objects.published().defer("search_text", "search_vector", "card_html")
+        article = live.filter(slug=ident).first()
+        if article is None and ident.isdigit():
+            article = live.filter(pk=int(ident)).first()
+        if article is None:
+            raise ApiError(404, "記事が見つかりません。")
+        if not article.has_stored_rendering and freshness.copies_in_use(freshness.RENDERING):
+            article.store_rendering()
+        furniture = furniture_for_page(article)
+        body = {
+            **_summary(article, furniture),
+            "first_published_at": article.first_published_at,
+            "html": str(article.rendered_body),
+        }
+        return body, {freshness.article_key(article.pk), *_shown_subjects(furniture)}, True
+
+    return _answer(request, [ident], build)
+
+
+SEARCH_COUNT_CAP = 200
+
+
+@router.get("/search", auth=None, summary="公開中の記事の検索（日本語）")
+def search_articles(request):
+    query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
+    if not search.terms_of(query):
+        raise ApiError(400, "検索語を q に指定してください。")
+    limit = _limit(request.GET.get("limit"))
+
+    def build():
+        articles = Article.objects.published().defer(*NOT_IN_LISTS[:1], *NOT_IN_LISTS[2:])
+        articles = articles.order_by("-published_at", "-id")
+        try:
+            # As the search page: bounded in time, and told rather than kept waiting.
+            with transaction.atomic(savepoint=False):
+                search.limit_time(settings.SEARCH_TIME_LIMIT_MS)
+                found = search.find(articles, query, cap=SEARCH_COUNT_CAP, page_end=limit + 1)
+                if found.walk:
+                    search.walk_the_date_index()
+                page = list(found.articles[:limit])
+                count, cut_short = found.count, False
+        except OperationalError as error:
+            if not search.ran_out_of_time(error):
+                raise
+            page, count, cut_short = [], 0, True
+        furniture = furniture_of_each(article.pk for article in page)
+        shows = {freshness.SEARCH, *(freshness.article_key(article.pk) for article in page)}
+        for article in page:
+            shows |= _shown_subjects(furniture[article.pk])
+        notes = search.query_notes(query)
+        if cut_short:
+            notes.append("この言葉の検索は時間がかかりすぎるため、途中でやめました。")
+        body = {
+            "query": query,
+            "count": min(count, SEARCH_COUNT_CAP),
+            "more_than_count": count > SEARCH_COUNT_CAP,
+            "notes": notes,
+            "results": [
+                {
+                    **_summary(article, furniture[article.pk]),
+                    "snippet": search.snippet(article.search_text, query),
+                }
+                for article in page
+            ],
+        }
+        return body, shows, not cut_short
+
+    return _answer(request, [query, limit], build)
