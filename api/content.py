@@ -188,7 +188,7 @@ def list_articles(request):
         page = list(articles.defer(*NOT_IN_LISTS).order_by("-published_at", "-id")[: limit + 1])
         page, more = page[:limit], len(page) > limit
         furniture = furniture_of_each(article.pk for article in page)
-        shows = {freshness.TIMELINE, freshness.FEEDS}
+        shows = {freshness.TIMELINE}
         for article in page:
             shows.add(freshness.article_key(article.pk))
             shows |= _shown_subjects(furniture[article.pk])

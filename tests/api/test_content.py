@@ -252,3 +252,25 @@ class TestCachedAndPurged:
         )
         workflow.publish(article, by=editor)
         assert ids_of(content.get("/articles"))[0] == article.pk
+
+    def test_a_live_article_joining_a_category_enters_its_stored_list(self, content):
+        economy = make_category(name="経済", slug="economy")
+        member = live("member", minutes_ago=10, categories=[economy])
+        joining = live("joining", minutes_ago=5)
+        assert ids_of(content.get("/articles", params={"category": "economy"})) == [member.pk]
+
+        joining.categories.add(economy)
+
+        assert ids_of(content.get("/articles", params={"category": "economy"})) == [joining.pk, member.pk]
+
+    def test_a_renamed_tag_is_seen_in_the_stored_list_and_detail(self, content):
+        article = live("tagged", tags=["旧い名前"])
+        for path in ("/articles", f"/articles/{article.pk}"):
+            assert "旧い名前" in content.get(path).text
+
+        tag = article.tags.get()
+        tag.name = "新しい名前"
+        tag.save()
+
+        for path in ("/articles", f"/articles/{article.pk}"):
+            assert "新しい名前" in content.get(path).text
