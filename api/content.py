@@ -98,21 +98,19 @@ def _answer(request, key_parts, build):
         )
         shows = sorted({cache.EVERYTHING, *shows})
         set_response_etag(response)
-        if storable:
+        _mark_shared(request, response, shows)
+        if storable and "private" not in response["Cache-Control"]:
             # The clock was read before the build: an event committed meanwhile outdates it.
             cache.store_page(
                 key, built=started_at, shows=shows, page=(200, list(response.items()), response.content)
             )
-        response.shows = shows
-    _mark_shared(request, response, key)
     return cache.answer_conditionally(request, response)
 
 
-def _mark_shared(request, response, key) -> None:
+def _mark_shared(request, response, shows) -> None:
     # As the reader pages: browsers ask again every time (the ETag makes that cheap); a
     # front-end cache may keep the answer only where the app can make it forget it.
-    shows = getattr(response, "shows", None)
-    if settings.FRONTEND_CACHE_PURGERS and shows is not None:
+    if settings.FRONTEND_CACHE_PURGERS:
         tag_response(request, response, shows, s_maxage=settings.FRONTEND_CACHE_SECONDS)
     else:
         patch_cache_control(response, public=True, max_age=0)

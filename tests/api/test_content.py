@@ -274,3 +274,22 @@ class TestCachedAndPurged:
 
         for path in ("/articles", f"/articles/{article.pk}"):
             assert "新しい名前" in content.get(path).text
+
+
+def test_a_stored_detail_is_answered_without_sql(client, django_assert_num_queries):
+    article = live("quick")
+    first = client.get(f"/api/v1/content/articles/{article.pk}")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get(f"/api/v1/content/articles/{article.pk}")
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_with_front_end_purgers_an_answer_carries_the_pages_keys(client, settings):
+    settings.FRONTEND_CACHE_PURGERS = ["varnish"]
+    article = live("tagged-for-varnish")
+    for _ in range(2):  # built, then stored
+        response = client.get(f"/api/v1/content/articles/{article.pk}")
+        assert f"article-{article.pk}" in response["xkey"].split()
+        assert "s-maxage" in response["Cache-Control"]
