@@ -151,7 +151,7 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
         decoded = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         moment, pk = decoded
         moment = datetime.fromisoformat(moment)
-        if timezone.is_naive(moment) or not isinstance(pk, int) or isinstance(pk, bool):
+        if timezone.is_naive(moment) or type(pk) is not int or not 0 < pk < 2**63:
             raise ValueError
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise ApiError(

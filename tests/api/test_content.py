@@ -167,6 +167,13 @@ class TestList:
             {"cursor": "not-a-cursor"},
             {"cursor": base64.urlsafe_b64encode(b'["2026-01-01T00:00:00", 3]').decode()},  # naive
             {"cursor": base64.urlsafe_b64encode(b'{"a": 1}').decode()},
+            {"cursor": base64.urlsafe_b64encode(b'["2026-01-01T00:00:00+00:00", 1e400]').decode()},
+            {
+                "cursor": base64.urlsafe_b64encode(
+                    b'["2026-01-01T00:00:00+00:00", 99999999999999999999]'
+                ).decode()
+            },
+            {"cursor": base64.urlsafe_b64encode(b'["2026-01-01T00:00:00+00:00", true]').decode()},
             {"since": "2026-13-01"},
             {"until": "yesterday"},
             {"since": "2026-05-02", "until": "2026-05-01"},
