@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -36,6 +37,11 @@ from .errors import ApiError
 router = Router(tags=["content"])
 
 DEFAULT_LIMIT = 10
+EARLIEST, LATEST = date(1900, 1, 1), date(9998, 12, 31)
+# The largest id PostgreSQL's bigint holds.
+MAX_ID = 2**63 - 1
+# ASCII digits only: str.isdigit() also takes "²" and "１", which int() refuses or reads.
+NUMBER = re.compile(r"[0-9]{1,19}")
 MAX_LIMIT = 50
 # The answers' own form, part of their cache key (as articles.cache.PAGE_FORM for pages).
 ANSWER_FORM = 1
@@ -119,7 +125,7 @@ def _mark_shared(request, response, shows) -> None:
 def _limit(raw: str | None) -> int:
     if raw in (None, ""):
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not NUMBER.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise ApiError(400, f"limit は 1 から {MAX_LIMIT} までの整数で指定してください。")
     return int(raw)
 
@@ -128,11 +134,24 @@ def _day(raw: str | None, name: str) -> date | None:
     if raw in (None, ""):
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise ApiError(
             400, f"{name} は YYYY-MM-DD 形式の日付で指定してください（例: 2026-04-01）。"
         ) from None
+    # Outside this range the day's bounds in UTC would overflow Python's dates.
+    if not EARLIEST <= day <= LATEST:
+        raise ApiError(400, f"{name} は {EARLIEST} から {LATEST} までの日付で指定してください。")
+    return day
+
+
+def _slug(raw: str | None, name: str) -> str | None:
+    if not raw:
+        return None
+    # PostgreSQL refuses NUL in text; no slug has a control character.
+    if not raw.isprintable():
+        raise ApiError(400, f"{name} に使えない文字が含まれています。")
+    return raw
 
 
 def _start_of(day: date) -> datetime:
@@ -151,9 +170,9 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
         decoded = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         moment, pk = decoded
         moment = datetime.fromisoformat(moment)
-        if timezone.is_naive(moment) or type(pk) is not int or not 0 < pk < 2**63:
+        if timezone.is_naive(moment) or type(pk) is not int or not 0 < pk <= MAX_ID:
             raise ValueError
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise ApiError(
             400, "cursor が正しくありません。前の答えの next_cursor をそのまま渡してください。"
         ) from None
@@ -169,7 +188,7 @@ def list_articles(request):
         raise ApiError(400, "since は until 以前の日付にしてください。")
     cursor = params.get("cursor") or None
     after = decode_cursor(cursor) if cursor else None
-    subjects = {name: params.get(name) or None for name in ("category", "tag", "author")}
+    subjects = {name: _slug(params.get(name), name) for name in ("category", "tag", "author")}
 
     def build():
         articles = Article.objects.published()
@@ -223,8 +242,8 @@ def _named_subjects(subjects) -> list[tuple[str, int]]:
 def get_article(request, ident: str):
     def build():
         live = Article.objects.published().defer("search_text", "search_vector", "card_html")
-        article = live.filter(slug=ident).first()
-        if article is None and ident.isdigit():
+        article = live.filter(slug=ident).first() if ident.isprintable() else None
+        if article is None and NUMBER.fullmatch(ident) and int(ident) <= MAX_ID:
             article = live.filter(pk=int(ident)).first()
         if article is None:
             raise ApiError(404, "記事が見つかりません。")

@@ -180,6 +180,9 @@ class TestList:
             {"limit": "0"},
             {"limit": "x"},
             {"limit": "51"},
+            {"limit": "²"},
+            {"limit": "１０"},
+            {"limit": "9" * 5000},
         ],
     )
     def test_bad_parameter_is_a_400_in_japanese(self, content, params):
@@ -300,3 +303,33 @@ def test_with_front_end_purgers_an_answer_carries_the_pages_keys(client, setting
         response = client.get(f"/api/v1/content/articles/{article.pk}")
         assert f"article-{article.pk}" in response["xkey"].split()
         assert "s-maxage" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"since": "0001-01-01"},
+        {"until": "9999-12-31"},
+        {"category": "a\x00b"},
+        {"tag": "a\x00b"},
+        {"author": "a\x00b"},
+        {"cursor": "\x00"},
+    ],
+)
+def test_extreme_or_nul_parameter_is_never_a_500(content, params):
+    live("extreme")
+    response = content.get("/articles", params=params)
+    assert response.status_code in (200, 400)
+    assert "detail" in response.json() or "results" in response.json()
+
+
+@pytest.mark.parametrize("ident", ["a%00b", "9" * 30, "9" * 5000, "²"])
+def test_odd_identifier_is_a_404(content, ident):
+    response = content.get(f"/articles/{ident}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "記事が見つかりません。"}
+
+
+def test_search_with_nul_is_never_a_500(content):
+    live("searchable", title="検索できる記事")
+    assert content.get("/search", params={"q": "検索\x00"}).status_code == 200
