@@ -288,6 +288,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": NOTIFICATION_SWEEP_INTERVAL,
         "options": {"expires": NOTIFICATION_SWEEP_INTERVAL.total_seconds()},
     },
+    # Articles awaiting continuation whose generator run was lost (a crash, a
+    # dead broker) are taken up again; nothing runs while the generator is off.
+    "resume-continuation-generation": {
+        "task": "editorial.resume_generation",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 300},
+    },
     # Front-end cache purges whose task was lost (a broker outage) are queued again.
     "requeue-frontend-purges": {
         "task": "allforces.requeue_frontend_purges",
@@ -416,6 +423,31 @@ EDITORIAL_FORBIDDEN_PHRASES = [
 # eight times the longest article of the sample archive; the slowest body
 # this long renders in under 1 s (bench/markdown_limit.py).
 ARTICLE_BODY_MAX_CHARS = env.int("ARTICLE_BODY_MAX_CHARS", default=100_000)
+
+# The continuation generator (editorial/generation, docs/generation.md): an
+# OpenAI-compatible chat-completions endpoint writes the next pass of an
+# article awaiting continuation. Off while the URL is empty.
+CONTINUATION_GENERATOR = {
+    # The endpoint itself, e.g. https://api.openai.com/v1/chat/completions.
+    "url": env.str("CONTINUATION_GENERATOR_URL", default=""),
+    "model": env.str("CONTINUATION_GENERATOR_MODEL", default=""),
+    "api_key": env.str("CONTINUATION_GENERATOR_API_KEY", default=""),
+    # Passes one run may add before a person takes over, and unusable replies
+    # (empty, malformed, unjoinable) it tolerates.
+    "max_passes": env.int("CONTINUATION_GENERATOR_MAX_PASSES", default=5),
+    "max_unusable": env.int("CONTINUATION_GENERATOR_MAX_UNUSABLE", default=3),
+    "timeout_seconds": env.float("CONTINUATION_GENERATOR_TIMEOUT_SECONDS", default=120.0),
+    # Retries of a timeout, a 429 or a 5xx, with backoff from 2 s doubling up to 5 min.
+    "max_retries": env.int("CONTINUATION_GENERATOR_MAX_RETRIES", default=6),
+    "backoff_cap_seconds": env.int("CONTINUATION_GENERATOR_BACKOFF_CAP_SECONDS", default=300),
+    # The generator leaves an article alone this long after a person's or the
+    # API's last pass, so a pipeline or an editor at work is not overtaken.
+    "quiet_seconds": env.int("CONTINUATION_GENERATOR_QUIET_SECONDS", default=60),
+    # Prices per million tokens, for the cost each pass records; empty: not recorded.
+    "input_price": env.str("CONTINUATION_GENERATOR_INPUT_PRICE", default=""),
+    "output_price": env.str("CONTINUATION_GENERATOR_OUTPUT_PRICE", default=""),
+    "currency": env.str("CONTINUATION_GENERATOR_CURRENCY", default="USD"),
+}
 
 # Jekyll import: files above this size are refused rather than half-read.
 JEKYLL_MAX_FILE_BYTES = env.int("JEKYLL_MAX_FILE_BYTES", default=2 * 1024 * 1024)

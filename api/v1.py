@@ -17,12 +17,10 @@ from ninja.security import HttpBearer
 from articles.models import Article, ArticleAuthor, Author, Category
 from editorial import pending, revisions, workflow
 from editorial.checks import review_findings
-from editorial.continuation import segments
+from editorial.continuation import passes
 from editorial.continuation.panel import tree
-from editorial.continuation.stitching import find_overlap
 from editorial.continuation.truncation import is_truncated
 from editorial.exceptions import NotPermitted, WorkflowError
-from editorial.limits import body_too_long
 from editorial.models import Segment
 from editorial.roles import author_profile, is_editor, visible_articles
 
@@ -134,30 +132,8 @@ def _answer(article: Article, report=None) -> dict:
     }
 
 
-def _refuse_unjoinable(article: Article, text: str, parent: Segment | None) -> Segment | None:
-    """The parent the pass continues, as the continuation page would find it; refuse a pass
-    that repeats nothing of it. The page asks a person to confirm such a join; a machine
-    cannot, and appending it would put an unstitched seam in the body."""
-    existing = segments.segments_of(article)
-    if parent is None:
-        parent, _ = segments.detect_parent(text, existing)
-    body = pending.working_copy(article).body
-    parent_text = parent.text if parent else body
-    if parent_text.strip() and find_overlap(parent_text, text) is None:
-        label = f"部分 #{parent.pk}" if parent else "今の本文"
-        raise ApiError(
-            422,
-            f"この続きは{label}の終わりと重なる箇所がないため、つなげられません。"
-            "前の部分の末尾を繰り返してから続けるか、parent で続きの元を指定してください。",
-        )
-    return parent
-
-
 def _add_pass(token: ApiToken, article: Article, text: str, parent: Segment | None):
-    if reason := body_too_long(text, what="続きの本文"):
-        raise ApiError(422, reason)
-    parent = _refuse_unjoinable(article, text, parent)
-    segment, report = segments.add_segment(
+    segment, report = passes.add_pass(
         article, text=text, by=token.user, source=Segment.Source.API, parent=parent
     )
     tokens.audit(token, article, f"部分 #{segment.pk} を追加")

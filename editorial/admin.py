@@ -44,6 +44,8 @@ from .desk.sections import with_schedule
 from .editing import SCHEDULE_BOUND_STAGES
 from .exceptions import WorkflowError
 from .forms import ArticleAdminForm, SegmentForm, TagAdminForm, explain_nul_in, row_id
+from .generation import admin as generation_admin  # noqa: F401 (registers the prompt and the record)
+from .generation import panel as generation_panel
 from .models import Revision, Segment
 from .people import display_name
 from .roles import (
@@ -876,6 +878,7 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
             # render() sanitises with an allow-list, as Article.rendered_body does.
             "rendered_body": rendered_body,
             "body_counts": counts_of_html(rendered_body),
+            **generation_panel.context(article),
         }
         return TemplateResponse(request, "editorial/admin/continuation.html", context)
 

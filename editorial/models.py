@@ -78,6 +78,7 @@ class Segment(models.Model):
         ADMIN = "admin", "管理画面で入力"
         IMPORT = "import", "インポート"
         API = "api", "API"
+        GENERATED = "generated", "自動生成"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="segments")
     parent = models.ForeignKey(
@@ -470,3 +471,113 @@ class Comment(models.Model):
     @property
     def resolved_by_name(self):
         return display_name(self.resolved_by) if self.resolved_by else ""
+
+
+class PromptTemplate(models.Model):
+    """What the continuation generator asks the model, as editors wrote it.
+
+    Versions are never changed or deleted: an edit in the admin saves a new
+    version, and each generated pass names the version it was asked with. The
+    newest version is the one in use."""
+
+    version = models.PositiveIntegerField("版", unique=True, editable=False)
+    system = models.TextField(
+        "システムへの指示", help_text="モデルの役割と書き方の決まり。記事ごとに変わらない部分です。"
+    )
+    instructions = models.TextField(
+        "依頼文",
+        help_text="記事ごとの依頼。{title}（タイトル）、{excerpt}（抜粋）、{body}（ここまでの本文）、"
+        "{tail}（本文の最後の200文字）を差し込めます。",
+    )
+    note = models.CharField("変更の理由", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="作成者", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "続きの生成のプロンプト"
+        verbose_name_plural = "続きの生成のプロンプト"
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"第{self.version}版"
+
+
+class GenerationAttempt(models.Model):
+    """One request the continuation generator sent, and what came of it.
+
+    A reply that became a pass names its segment; one that could not (empty,
+    malformed, refused by the stitcher) keeps why, and changed nothing else."""
+
+    class Outcome(models.TextChoices):
+        ADDED = "added", "続きとして追加"
+        EMPTY = "empty", "空の返答"
+        MALFORMED = "malformed", "形式の崩れた返答"
+        REFUSED = "refused", "つなげられない返答"
+        FAILED = "failed", "再試行しても届かなかった"
+
+    article = models.ForeignKey(
+        Article, verbose_name="記事", on_delete=models.CASCADE, related_name="generation_attempts"
+    )
+    segment = models.OneToOneField(
+        Segment,
+        verbose_name="追加した部分",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="generation",
+    )
+    outcome = models.CharField("結果", max_length=10, choices=Outcome.choices)
+    detail = models.TextField("詳細", blank=True)
+    model = models.CharField("モデル", max_length=200)
+    prompt = models.ForeignKey(
+        PromptTemplate, verbose_name="プロンプト", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    prompt_tokens = models.PositiveIntegerField("入力トークン", null=True, blank=True)
+    completion_tokens = models.PositiveIntegerField("出力トークン", null=True, blank=True)
+    latency_ms = models.PositiveIntegerField("応答時間（ミリ秒）", null=True, blank=True)
+    cost = models.DecimalField("費用", max_digits=12, decimal_places=6, null=True, blank=True)
+    retries = models.PositiveSmallIntegerField("再試行の回数", default=0)
+    created_at = models.DateTimeField("日時", auto_now_add=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="手を入れた人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField("手を入れた日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "続きの生成の記録"
+        verbose_name_plural = "続きの生成の記録"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["article", "created_at"], name="generation_article")]
+
+    def __str__(self):
+        return f"{self.article}: {self.get_outcome_display()}"
+
+    @property
+    def machine_written(self) -> bool:
+        """A generated pass no person has edited yet."""
+        return self.segment_id is not None and self.edited_at is None
+
+
+class GenerationLease(models.Model):
+    """Which run of the generator is working on an article, until when.
+
+    Two runs for one article (a sweep beside a queued task, a redelivered
+    message) would each ask the model and add a pass; the lease lets one in."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    holder = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "続きの生成の実行中"
+        verbose_name_plural = "続きの生成の実行中"
+
+    def __str__(self):
+        return f"{self.article_id}: {self.holder}"

@@ -14,6 +14,7 @@ from articles.models import Article, ArticleAuthor, Category
 
 from . import workflow
 from .exceptions import NotPermitted, WorkflowError
+from .generation import marks as generation_marks
 from .models import Revision
 from .roles import may_edit_content
 
@@ -64,6 +65,7 @@ def commit_content_change(article, *, by, note="", bump=True) -> bool:
         Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
         article.refresh_from_db(fields=["version"])
     record_revision(article, by=by, note=note)
+    generation_marks.note_edits(article, by=by)
     if article.status == Article.Status.PUBLISHED:
         freshness.content_changed([article.pk])
     return workflow.content_saved(article, by=by)

@@ -111,3 +111,58 @@ def arm_if_soon(moment):
     """Arm a sweep for ``moment`` if it falls before the next periodic sweep."""
     if moment is not None and moment - timezone.now() <= settings.SWEEP_LOOKAHEAD:
         arm_sweeps([moment])
+
+
+# The continuation generator (editorial/generation, docs/generation.md). Its
+# modules are imported inside the tasks: they reach the workflow, which
+# imports this module.
+
+
+def queue_generation(article_id, countdown=0):
+    """Ask the generator for ``article_id``'s next pass, if a generator is configured."""
+    from .generation import config
+
+    if config.current() is not None:
+        generate_continuation.apply_async(args=(article_id,), countdown=countdown)
+
+
+@shared_task(name="editorial.generate_continuation", ignore_result=True)
+def generate_continuation(article_id, holder=None, retries=0):
+    """One pass for one article, then the next task: another pass, a wait for a
+    person to finish, or a retry of what failed in transit (timeouts, 429,
+    5xx) with backoff. Each retry is its own message, so a worker restarted
+    meanwhile loses nothing; the lease keeps a second run away."""
+    import random
+    import uuid
+
+    from .generation import client, config, runner
+
+    holder = holder or uuid.uuid4().hex
+    try:
+        step = runner.step(article_id, holder=holder, retries=retries)
+    except client.Transient as error:
+        settings_now = config.current()
+        if settings_now is None or retries >= settings_now.max_retries:
+            runner.give_up(article_id, holder, error.detail, retries=retries)
+            return
+        backoff = min(settings_now.backoff_cap_seconds, 2 ** (retries + 1))
+        delay = error.retry_after if error.retry_after is not None else backoff * random.uniform(0.5, 1.0)
+        runner.hold(article_id, holder, delay + settings_now.timeout_seconds)
+        generate_continuation.apply_async(args=(article_id, holder, retries + 1), countdown=delay)
+        return
+    if step.again:
+        generate_continuation.apply_async(args=(article_id, holder), countdown=step.delay)
+
+
+@shared_task(name="editorial.resume_generation", ignore_result=True)
+def resume_generation():
+    """Take up again the articles awaiting continuation that no run is working on:
+    a lost message, a worker killed mid-request, a generator just configured."""
+    from .generation import config, runner
+
+    if config.current() is None:
+        return 0
+    waiting = runner.unattended_articles()
+    for article_id in waiting:
+        generate_continuation.delay(article_id)
+    return len(waiting)

@@ -429,8 +429,13 @@ def reopen(article, *, by, comment=""):
 
 
 def mark_continuation(article, *, by, comment=""):
-    """Mark a draft as needing further segments (an editor, or the detector)."""
-    return _move(article, Status.DRAFT, Status.CONTINUATION, by=by, comment=comment, permitted=_editor_only)
+    """Mark a draft as needing further segments (an editor, or the detector).
+
+    If the continuation generator is configured, it is asked to write them."""
+    moved = _move(article, Status.DRAFT, Status.CONTINUATION, by=by, comment=comment, permitted=_editor_only)
+    if moved:
+        _after_commit(tasks.queue_generation, article.pk)
+    return moved
 
 
 def _body_incomplete(article):
@@ -448,6 +453,12 @@ def mark_complete(article, *, by, comment=""):
         permitted=_editor_only,
         guard=_body_incomplete,
     )
+
+
+def hand_over_from_generator(article, *, comment):
+    """The generator's last move: an article it stopped on goes back to draft for
+    a person, complete or not. Never further: a machine does not submit."""
+    return _move(article, Status.CONTINUATION, Status.DRAFT, by=None, comment=comment, permitted=_editor_only)
 
 
 def sync_continuation(article):

@@ -97,12 +97,14 @@ def _staff_user(username, group_name=None, **fields):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
 
+    from editorial.generation.roles import grant_generation_permissions
     from editorial.roles import install_role_groups
     from media_library.roles import grant_library_permissions
 
     # Transactional tests (the browser's) flush the tables, groups included.
     install_role_groups(Group, Permission)
     grant_library_permissions(Group, Permission)
+    grant_generation_permissions(Group, Permission)
     user = get_user_model().objects.create_user(
         username, email=f"{username}@example.jp", password="password", is_staff=True, **fields
     )

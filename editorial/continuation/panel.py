@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from writing.counts import Counts, counts_of_markdown
 
+from ..models import GenerationAttempt
 from ..revisions import diff_text
 from .segments import assemble, segments_of
 from .stitching import Overlap, continuation_start, find_overlap
@@ -20,6 +21,7 @@ class Node:
     on_path: bool
     is_leaf: bool
     overlap: Overlap | None
+    generation: object = None  # the GenerationAttempt that wrote it, for a generated pass
 
     @cached_property
     def counts(self) -> Counts:
@@ -36,12 +38,27 @@ def tree(article):
     for segment in segments:
         children.setdefault(segment.parent_id, []).append(segment)
     by_id = {segment.pk: segment for segment in segments}
+    generated = {
+        attempt.segment_id: attempt
+        for attempt in GenerationAttempt.objects.filter(segment__in=segments).select_related(
+            "prompt", "edited_by"
+        )
+    }
     nodes = []
 
     def visit(segment, depth):
         parent = by_id.get(segment.parent_id)
         overlap = find_overlap(parent.text, segment.text) if parent else None
-        nodes.append(Node(segment, depth, segment.pk in on_path, segment.pk not in children, overlap))
+        nodes.append(
+            Node(
+                segment,
+                depth,
+                segment.pk in on_path,
+                segment.pk not in children,
+                overlap,
+                generated.get(segment.pk),
+            )
+        )
         for child in children.get(segment.pk, []):
             visit(child, depth + 1)
 
