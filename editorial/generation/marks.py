@@ -36,13 +36,21 @@ def note_edits(article, *, by) -> int:
     if not unedited:
         return 0
     assembled = SegmentPath.objects.filter(article=article).values_list("assembled_body", flat=True).first()
-    body = article.body.replace("\r\n", "\n")
-    if assembled is None or body.strip() == assembled.replace("\r\n", "\n").strip():
+    if assembled is None:
         return 0
-    assembled = assembled.replace("\r\n", "\n")
-    edited = [
-        attempt.pk
-        for attempt in unedited
-        if any(part in assembled and part not in body for part in _paragraphs(own_text(attempt.segment)))
-    ]
-    return GenerationAttempt.objects.filter(pk__in=edited).update(edited_by=by, edited_at=timezone.now())
+    assembled_paragraphs = _paragraphs(assembled)
+    body_paragraphs = set(_paragraphs(article.body))
+    if set(assembled_paragraphs) == body_paragraphs:
+        return 0
+
+    def edited(segment) -> bool:
+        # A pass's first paragraph may finish its parent's: compare the whole paragraphs it is part of.
+        return any(
+            whole not in body_paragraphs
+            for part in _paragraphs(own_text(segment))
+            for whole in assembled_paragraphs
+            if part in whole
+        )
+
+    changed = [attempt.pk for attempt in unedited if edited(attempt.segment)]
+    return GenerationAttempt.objects.filter(pk__in=changed).update(edited_by=by, edited_at=timezone.now())

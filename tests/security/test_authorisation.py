@@ -25,7 +25,8 @@ from api import tokens
 from articles.models import Article, refresh_live_copies
 from editorial import previews, revisions
 from editorial.legacy_urls import record_legacy_urls
-from editorial.models import Comment, ImportedSource, Notification, Transition
+from editorial.generation import prompts
+from editorial.models import Comment, GenerationAttempt, ImportedSource, Notification, Transition
 from media_library.models import Image as LibraryImage
 from tests.editorial.admin_forms import change_form_data
 from tests.factories import READY_BODY, make_article, make_author, make_category
@@ -85,6 +86,19 @@ ADMIN_MATRIX = {
     "api_apitoken_delete":                 ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     "api_apitoken_history":                ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "api/apitoken/<path:object_id>/":      ("GET",  LOGIN, REDIRECT,  REDIRECT,  REDIRECT,  REDIRECT),
+    # The continuation generator: editors edit its prompt (never delete a version) and read its record.
+    "editorial_prompttemplate_changelist": ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    "editorial_prompttemplate_add":        ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    "editorial_prompttemplate_change":     ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    "editorial_prompttemplate_delete":     ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "editorial_prompttemplate_history":    ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    "editorial/prompttemplate/<path:object_id>/": ("GET", LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "editorial_generationattempt_changelist": ("GET", LOGIN, FORBIDDEN, FORBIDDEN, OK,      OK),
+    "editorial_generationattempt_add":     ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "editorial_generationattempt_change":  ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    "editorial_generationattempt_delete":  ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "editorial_generationattempt_history": ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    "editorial/generationattempt/<path:object_id>/": ("GET", LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     # Login attempts recorded by django-axes: the superuser's alone, and nobody adds one by hand.
     "axes_accessattempt_changelist":  ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "axes_accessattempt_add":         ("GET",  LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
@@ -322,6 +336,10 @@ def objects(own_draft, other_writer, writer, category):
                 uploaded_by=writer,
             ).pk,
             "api/apitoken": token.pk,
+            "editorial/prompttemplate": prompts.current_template().pk,
+            "editorial/generationattempt": GenerationAttempt.objects.create(
+                article=own_draft, outcome=GenerationAttempt.Outcome.EMPTY, model="fake-writer-1"
+            ).pk,
         },
     }
 
