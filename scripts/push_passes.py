@@ -60,9 +60,11 @@ OUTCOME_UNKNOWN = (
 class Stop(Exception):
     """Stop pushing, with a Japanese message for the operator and the exit code."""
 
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
+    def __init__(self, message: str, code: int, *, maybe_done: bool = False, then: str = ""):
+        super().__init__(message + then)
+        self.message = message
         self.code = code
+        self.maybe_done = maybe_done  # the server may have acted on the last request
 
 
 @dataclass
@@ -149,6 +151,7 @@ class Api:
 
     def send(self, method: str, path: str, *, replayable: bool, **kwargs) -> httpx.Response:
         """The answer to one request; a 4xx is returned, anything still failing after the retries stops."""
+        again = "再実行すると、答えのあったところから続けます。"
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
@@ -156,32 +159,37 @@ class Api:
             except NOT_SENT as error:
                 if last:
                     raise Stop(
-                        f"API に接続できません（{error!r}）。あとで再実行してください。", EXIT_GAVE_UP
+                        f"API に接続できません（{type(error).__name__}）。", EXIT_GAVE_UP, then=again
                     ) from None
                 self._wait(attempt, f"接続できません（{type(error).__name__}）")
                 continue
             except OUTCOME_UNKNOWN as error:
                 if not replayable or last:
                     raise Stop(
-                        f"{method} {path} の答えを受け取れませんでした（{type(error).__name__}）。"
-                        "再実行すると続きから送ります。",
+                        f"{method} {path} の答えを受け取れませんでした（{type(error).__name__}）。",
                         EXIT_GAVE_UP,
+                        maybe_done=True,
+                        then=again,
                     ) from None
                 self._wait(attempt, f"答えを受け取れません（{type(error).__name__}）")
                 continue
-            if response.status_code == 429 and not last:
+            status = response.status_code
+            if status == 429:
+                if last:
+                    raise Stop(f"{method} {path} が 429 のままです。", EXIT_GAVE_UP, then=again)
                 # The limit refuses before anything is done, so even a creation may be sent again.
                 self._sleep(_retry_after(response), "書き込みの上限（429）")
                 continue
-            if response.status_code >= 500 and replayable and not last:
-                self._wait(attempt, f"サーバーエラー（{response.status_code}）")
+            if status >= 500:
+                if not replayable or last:
+                    raise Stop(
+                        f"{method} {path} に {status} が返りました: {_detail(response)} ",
+                        EXIT_GAVE_UP,
+                        maybe_done=True,
+                        then=again,
+                    )
+                self._wait(attempt, f"サーバーエラー（{status}）")
                 continue
-            if response.status_code >= 500 or response.status_code == 429:
-                raise Stop(
-                    f"{method} {path} が {response.status_code} のままです: {_detail(response)}"
-                    " 再実行すると続きから送ります。",
-                    EXIT_GAVE_UP,
-                )
             return response
         raise AssertionError("unreachable")
 
@@ -206,7 +214,7 @@ def _detail(response: httpx.Response) -> str:
     try:
         return str(response.json()["detail"])
     except (ValueError, KeyError, TypeError):
-        return response.text[:300]
+        return " ".join(response.text.split())[:200]
 
 
 def _refused(response: httpx.Response, what: str) -> Stop:
@@ -265,7 +273,18 @@ def _create(api: Api, draft: Draft, state: State, options) -> dict:
         "categories": options.category or draft.categories,
         "tags": draft.tags,
     }
-    response = api.send("POST", "/articles", json=payload, replayable=False)
+    try:
+        response = api.send("POST", "/articles", json=payload, replayable=False)
+    except Stop as stop:
+        if not stop.maybe_done:
+            state.save(creating=False)
+            raise
+        raise Stop(
+            f"{stop.message}記事の作成がサーバーで済んだかどうか分かりません。"
+            f"管理画面で「{draft.title}」の記事ができていないか確かめ、できていなければ {state.path} を消して"
+            "再実行してください（二重に作らないため、作成は送り直しません）。",
+            EXIT_GAVE_UP,
+        ) from None
     if response.status_code != 201:
         # Refused: nothing was made, so the next run may try again.
         state.save(creating=False)

@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from editorial.continuation.segments import assemble_texts
 from editorial.jekyll.posts import read_post
 from editorial.jekyll.site import collect
 from editorial.models import Segment
+from tests.api.gateway import gateway
 from tests.celery_worker import ROOT
 from tests.editorial.continuation.cutoff_corpus.sample import SAMPLE
 from tests.factories import make_category
@@ -57,13 +59,13 @@ def script_env(secret):
     return {"PATH": os.environ["PATH"], "ALLFORCES_API_TOKEN": secret, "PYTHONUNBUFFERED": "1"}
 
 
-def command(live_server, *files, args=()):
-    return [sys.executable, str(SCRIPT), "--api", f"{live_server.url}/api/v1", *args, *map(str, files)]
+def command(server, *files, args=()):
+    return [sys.executable, str(SCRIPT), "--api", f"{server.url}/api/v1", *args, *map(str, files)]
 
 
-def run(live_server, secret, *files, args=()):
+def run(server, secret, *files, args=()):
     return subprocess.run(
-        command(live_server, *files, args=args),
+        command(server, *files, args=args),
         env=script_env(secret),
         capture_output=True,
         text=True,
@@ -230,3 +232,63 @@ def test_without_the_token_variable_nothing_is_sent(live_server, sample_category
     assert result.returncode == 2
     assert "ALLFORCES_API_TOKEN" in result.stderr
     assert not Article.objects.exists()
+
+
+@needs_sample
+def test_a_pass_whose_answer_is_lost_is_sent_again_and_added_once(
+    live_server, secret, sample, sample_category
+):
+    with gateway(live_server.url) as front:
+        # The server adds pass 2; the gateway answers 502, so the script cannot know it did.
+        front.spoil.append(("POST", "/passes"))
+        result = run(front, secret, sample, args=["--backoff", "0.2"])
+    assert result.returncode == 0, result.stderr
+    assert "サーバーエラー（502）" in result.stderr
+    assert [status for method, path, status in front.seen if path.endswith("/passes")] == [201] * 5
+    assert (Article.objects.count(), Segment.objects.count()) == (1, 5)
+    assert Article.objects.get().body == assemble_texts(importers_passes(sample))
+
+
+def test_a_creation_whose_answer_is_lost_is_never_sent_again(live_server, secret, sample_category, tmp_path):
+    path = write_passes(tmp_path / "passes.txt", FIRST, SECOND)
+    with gateway(live_server.url) as front:
+        front.spoil.append(("POST", "/api/v1/articles"))
+        first = run(front, secret, path, args=["--backoff", "0.2"])
+        again = run(front, secret, path, args=["--backoff", "0.2"])
+    assert (first.returncode, again.returncode) == (5, 5)
+    assert "管理画面で「電力需要の行方」の記事ができていないか確かめ" in first.stderr
+    assert "答えを受け取る前に止まりました" in again.stderr
+    assert [path for method, path, status in front.seen] == ["/api/v1/articles"]
+    assert Article.objects.count() == 1
+
+
+def test_a_server_not_yet_listening_is_waited_for(live_server, secret, sample_category, tmp_path):
+    path = write_passes(tmp_path / "passes.txt", FIRST, SECOND)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--api",
+            f"http://127.0.0.1:{port}/api/v1",
+            "--backoff",
+            "0.5",
+            str(path),
+        ],
+        env=script_env(secret),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        refused = process.stderr.readline()
+        with gateway(live_server.url, port):
+            out, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert "接続できません" in refused
+    assert process.returncode == 0, err
+    assert "パス 2/2" in out
+    assert Segment.objects.count() == 2
