@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import math
 import secrets
 import time
 
@@ -72,7 +73,8 @@ def take_write(token: ApiToken) -> int | None:
         cache.set(key, 1, timeout=120)
         count = 1
     if count > WRITES_PER_MINUTE:
-        return max(1, int(60 - now % 60))
+        # Rounded up: a client that waits exactly Retry-After must arrive in the next minute.
+        return max(1, math.ceil(60 - now % 60))
     return None
 
 
