@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 
 def edit(client, user, template, **changes):
     client.force_login(user)
-    data = {"system": template.system, "instructions": template.instructions, "note": template.note, **changes}
+    data = {
+        "system": template.system,
+        "instructions": template.instructions,
+        "note": template.note,
+        **changes,
+    }
     return client.post(reverse("admin:editorial_prompttemplate_change", args=[template.pk]), data)
 
 

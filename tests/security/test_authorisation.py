@@ -24,8 +24,8 @@ from taggit.models import Tag
 from api import tokens
 from articles.models import Article, refresh_live_copies
 from editorial import previews, revisions
-from editorial.legacy_urls import record_legacy_urls
 from editorial.generation import prompts
+from editorial.legacy_urls import record_legacy_urls
 from editorial.models import Comment, GenerationAttempt, ImportedSource, Notification, Transition
 from media_library.models import Image as LibraryImage
 from tests.editorial.admin_forms import change_form_data
