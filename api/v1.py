@@ -151,6 +151,23 @@ def _fingerprint(request: HttpRequest) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _idempotency_key(request: HttpRequest, *, required: bool) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if (required and not key) or len(key) > 200:
+        raise ApiError(422, "Idempotency-Key ヘッダー（200文字以内）を付けてください。")
+    return key
+
+
+def _earlier_answer(token: ApiToken, key: str, fingerprint: str) -> Status | None:
+    """The first answer to ``key``, if this is a retry; a key reused for another request is refused."""
+    earlier = IdempotentRequest.objects.filter(token=token, key=key).first()
+    if earlier is None:
+        return None
+    if earlier.fingerprint != fingerprint:
+        raise ApiError(422, "この Idempotency-Key は別の内容のリクエストですでに使われています。")
+    return Status(earlier.status, earlier.response)
+
+
 @api.get("/articles/{article_id}", response={200: ArticleOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def get_article(request, article_id: int):
     """An article the token's user may see, with its length, cut-off state, checks and segment tree."""
@@ -182,8 +199,13 @@ def create_article(request, data: ArticleIn):
             authors.insert(0, own)
     if not authors:
         raise ApiError(422, "著者を一人以上指定してください。")
+    # Optional here (a pass requires one): with it, a creation whose answer was lost can be sent again.
+    key = _idempotency_key(request, required=False)
+    fingerprint = _fingerprint(request)
     try:
         with transaction.atomic():
+            if key and (earlier := _earlier_answer(token, key, fingerprint)):
+                return earlier
             article = Article.objects.create(title=data.title.strip(), excerpt=data.excerpt, body="")
             for position, author in enumerate(authors):
                 ArticleAuthor.objects.create(article=article, author=author, position=position)
@@ -193,9 +215,19 @@ def create_article(request, data: ArticleIn):
             revisions.commit_content_change(article, by=user, bump=False)
             tokens.audit(token, article, "記事を作成")
             _, report = _add_pass(token, article, data.text, None)
+            answer = ArticleOut(**_answer(article, report)).dict()
+            if key:
+                IdempotentRequest.objects.create(
+                    token=token, key=key, fingerprint=fingerprint, status=201, response=answer
+                )
     except WorkflowError as error:
         raise _workflow_error(error, 422) from error
-    return Status(201, _answer(article, report))
+    except IntegrityError as error:
+        # The same key sent twice at once: the second waits for the first's answer.
+        raise ApiError(
+            409, "同じ Idempotency-Key のリクエストを処理中です。少し待ってから送り直してください。"
+        ) from error
+    return Status(201, answer)
 
 
 @api.post(
@@ -214,19 +246,14 @@ def create_article(request, data: ArticleIn):
 def add_pass(request, article_id: int, data: PassIn):
     """Add a pass; with the same ``Idempotency-Key`` a retry returns the first answer."""
     token = _require(request, SEGMENTS, write=True)
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 200:
-        raise ApiError(422, "Idempotency-Key ヘッダー（200文字以内）を付けてください。")
+    key = _idempotency_key(request, required=True)
     fingerprint = _fingerprint(request)
     try:
         with transaction.atomic():
             # The article's lock orders two sends of one key: the second sees the first's answer.
             article = _article_for(token, article_id, lock=True)
-            earlier = IdempotentRequest.objects.filter(token=token, key=key).first()
-            if earlier is not None:
-                if earlier.fingerprint != fingerprint:
-                    raise ApiError(422, "この Idempotency-Key は別の内容のリクエストですでに使われています。")
-                return Status(earlier.status, earlier.response)
+            if earlier := _earlier_answer(token, key, fingerprint):
+                return earlier
             parent = None
             if data.parent is not None:
                 parent = Segment.objects.filter(article=article, pk=data.parent).first()

@@ -256,15 +256,14 @@ def _state_for(draft: Draft, api_base: str, state_dir: Path | None) -> State:
     return state
 
 
+def create_key(digest: str) -> str:
+    """The same key for the creation of the same file, in every run: a re-run after a
+    lost answer gets the article the first send made, never a second one."""
+    return f"push-{digest[:32]}-create"
+
+
 def _create(api: Api, draft: Draft, state: State, options) -> dict:
-    if state["creating"]:
-        raise Stop(
-            f"{draft.path}: 前回、記事の作成を送ったあと答えを受け取る前に止まりました。"
-            f"管理画面で「{draft.title}」の記事ができていないか確かめてください。"
-            f"できていなければ {state.path} を消して再実行してください（二重に作らないため、ここで止めます）。",
-            EXIT_GAVE_UP,
-        )
-    state.save(api=options.api, file_digest=draft.digest, creating=True)
+    state.save(api=options.api, file_digest=draft.digest)
     payload = {
         "title": draft.title,
         "text": draft.passes[0],
@@ -273,24 +272,17 @@ def _create(api: Api, draft: Draft, state: State, options) -> dict:
         "categories": options.category or draft.categories,
         "tags": draft.tags,
     }
-    try:
-        response = api.send("POST", "/articles", json=payload, replayable=False)
-    except Stop as stop:
-        if not stop.maybe_done:
-            state.save(creating=False)
-            raise
-        raise Stop(
-            f"{stop.message}記事の作成がサーバーで済んだかどうか分かりません。"
-            f"管理画面で「{draft.title}」の記事ができていないか確かめ、できていなければ {state.path} を消して"
-            "再実行してください（二重に作らないため、作成は送り直しません）。",
-            EXIT_GAVE_UP,
-        ) from None
+    response = api.send(
+        "POST",
+        "/articles",
+        json=payload,
+        headers={"Idempotency-Key": create_key(draft.digest)},
+        replayable=True,
+    )
     if response.status_code != 201:
-        # Refused: nothing was made, so the next run may try again.
-        state.save(creating=False)
         raise _refused(response, "記事の作成")
     answer = response.json()
-    state.save(article=answer["id"], creating=False, passes_done=1)
+    state.save(article=answer["id"], passes_done=1)
     return answer
 
 

@@ -141,6 +141,28 @@ class TestArticles:
         assert [s["source"] for s in body["segments"]] == ["api"]
         assert "truncated" in {check["code"] for check in body["checks"]}
 
+    def test_a_creation_sent_again_with_its_key_makes_one_article(self, client_as, writer, category):
+        client = client_as(writer)
+        payload = {"title": "電力需要の行方", "text": FIRST, "categories": [category.slug]}
+
+        first = client.post("/articles", json=payload, headers={"Idempotency-Key": "create-1"})
+        again = client.post("/articles", json=payload, headers={"Idempotency-Key": "create-1"})
+        other = client.post(
+            "/articles", json={**payload, "title": "別の記事"}, headers={"Idempotency-Key": "create-1"}
+        )
+
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert again.json() == first.json()
+        assert Article.objects.count() == 1
+        assert other.status_code == 422 and "別の内容" in other.json()["detail"]
+
+    def test_a_creation_without_a_key_is_not_deduplicated(self, client_as, writer, category):
+        client = client_as(writer)
+
+        assert new_article(client, category).status_code == 201
+        assert new_article(client, category).status_code == 201
+        assert Article.objects.count() == 2
+
     def test_get_shows_the_article_to_its_writer(self, client_as, writer, category):
         client = client_as(writer)
         created = new_article(client, category).json()
