@@ -33,6 +33,7 @@ from articles.links import absolute_url
 from articles.models import Article, Author, Category
 
 from .errors import ApiError
+from .schemas import ContentDetailOut, ContentListOut, ContentSearchOut, ErrorOut
 
 router = Router(tags=["content"])
 
@@ -43,6 +44,9 @@ MAX_ID = 2**63 - 1
 # ASCII digits only: str.isdigit() also takes "²" and "１", which int() refuses or reads.
 NUMBER = re.compile(r"[0-9]{1,19}")
 MAX_LIMIT = 50
+SEARCH_COUNT_CAP = 200
+# Far enough to page through every counted result at the smallest limit.
+MAX_SEARCH_PAGE = SEARCH_COUNT_CAP
 # The answers' own form, part of their cache key (as articles.cache.PAGE_FORM for pages).
 ANSWER_FORM = 1
 FILTERS = {"category": "categories__slug", "tag": "tags__slug", "author": "article_authors__author__slug"}
@@ -179,7 +183,35 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
     return moment, pk
 
 
-@router.get("/articles", auth=None, summary="公開中の記事の一覧（新しい順、カーソル方式）")
+def _query(name: str, description: str, kind: str = "string") -> dict:
+    return {
+        "in": "query",
+        "name": name,
+        "required": name == "q",
+        "description": description,
+        "schema": {"type": kind},
+    }
+
+
+LIST_PARAMETERS = [
+    _query("limit", f"1ページの件数（1〜{MAX_LIMIT}、既定 {DEFAULT_LIMIT}）", "integer"),
+    _query("cursor", "前の答えの next_cursor"),
+    _query("category", "カテゴリーのスラッグ"),
+    _query("tag", "タグのスラッグ"),
+    _query("author", "著者のスラッグ"),
+    _query("since", "この日以降に公開（YYYY-MM-DD）"),
+    _query("until", "この日までに公開（YYYY-MM-DD）"),
+]
+CONDITIONAL = {200: None, 304: None, 400: ErrorOut}
+
+
+@router.get(
+    "/articles",
+    auth=None,
+    summary="公開中の記事の一覧（新しい順、カーソル方式）",
+    response={**CONDITIONAL, 200: ContentListOut},
+    openapi_extra={"parameters": LIST_PARAMETERS},
+)
 def list_articles(request):
     params = request.GET
     limit = _limit(params.get("limit"))
@@ -238,7 +270,12 @@ def _named_subjects(subjects) -> list[tuple[str, int]]:
     return found
 
 
-@router.get("/articles/{ident}", auth=None, summary="公開中の記事ひとつ（スラッグか ID で）")
+@router.get(
+    "/articles/{ident}",
+    auth=None,
+    summary="公開中の記事ひとつ（スラッグか ID で）",
+    response={**CONDITIONAL, 200: ContentDetailOut, 404: ErrorOut},
+)
 def get_article(request, ident: str):
     def build():
         live = Article.objects.published().defer("search_text", "search_vector", "card_html")
@@ -260,15 +297,26 @@ def get_article(request, ident: str):
     return _answer(request, [ident], build)
 
 
-SEARCH_COUNT_CAP = 200
-
-
-@router.get("/search", auth=None, summary="公開中の記事の検索（日本語）")
+@router.get(
+    "/search",
+    auth=None,
+    summary="公開中の記事の検索（日本語）",
+    response={**CONDITIONAL, 200: ContentSearchOut},
+    openapi_extra={
+        "parameters": [
+            _query("q", "検索語（空白で区切ると、すべてを含む記事）"),
+            _query("limit", f"1ページの件数（1〜{MAX_LIMIT}、既定 {DEFAULT_LIMIT}）", "integer"),
+            _query("page", f"ページ番号（1〜{SEARCH_COUNT_CAP}）", "integer"),
+        ]
+    },
+)
 def search_articles(request):
     query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
     if not search.terms_of(query):
         raise ApiError(400, "検索語を q に指定してください。")
     limit = _limit(request.GET.get("limit"))
+    page_number = _page(request.GET.get("page"))
+    start = (page_number - 1) * limit
 
     def build():
         articles = Article.objects.published().defer(*NOT_IN_LISTS[:1], *NOT_IN_LISTS[2:])
@@ -277,15 +325,16 @@ def search_articles(request):
             # As the search page: bounded in time, and told rather than kept waiting.
             with transaction.atomic(savepoint=False):
                 search.limit_time(settings.SEARCH_TIME_LIMIT_MS)
-                found = search.find(articles, query, cap=SEARCH_COUNT_CAP, page_end=limit + 1)
+                found = search.find(articles, query, cap=SEARCH_COUNT_CAP, page_end=start + limit + 1)
                 if found.walk:
                     search.walk_the_date_index()
-                page = list(found.articles[:limit])
+                page = list(found.articles[start : start + limit + 1])
                 count, cut_short = found.count, False
         except OperationalError as error:
             if not search.ran_out_of_time(error):
                 raise
             page, count, cut_short = [], 0, True
+        page, more = page[:limit], len(page) > limit
         furniture = furniture_of_each(article.pk for article in page)
         shows = {freshness.SEARCH, *(freshness.article_key(article.pk) for article in page)}
         for article in page:
@@ -305,7 +354,23 @@ def search_articles(request):
                 }
                 for article in page
             ],
+            "page": page_number,
+            "next": absolute_url(
+                f"{request.path}?{urlencode({'q': query, 'limit': limit, 'page': page_number + 1})}"
+            )
+            if more
+            else None,
         }
         return body, shows, not cut_short
 
-    return _answer(request, [query, limit], build)
+    return _answer(request, [query, limit, page_number], build)
+
+
+def _page(raw: str | None) -> int:
+    """Search pages by number, as the search page does: results are ranked (a title match
+    first), not in the date order a cursor follows."""
+    if raw in (None, ""):
+        return 1
+    if not NUMBER.fullmatch(raw) or not 1 <= int(raw) <= MAX_SEARCH_PAGE:
+        raise ApiError(400, f"page は 1 から {MAX_SEARCH_PAGE} までの整数で指定してください。")
+    return int(raw)

@@ -191,6 +191,31 @@ class TestList:
         assert response.headers["Content-Type"].startswith("application/json")
         assert any("\u3040" <= character <= "\u30ff" for character in response.json()["detail"])
 
+    def test_search_pages_through_every_result_once(self, content):
+        for number in range(12):
+            live(f"inference-{number}", minutes_ago=number + 1, title=f"推論チップの動向 その{number}")
+        live("other", title="電力需要の行方")
+
+        seen, url, pages = [], "/search?q=推論チップ&limit=5", 0
+        while url:
+            answer = content.get(url).json()
+            pages += 1
+            assert answer["page"] == pages and answer["count"] == 12
+            seen += [result["slug"] for result in answer["results"]]
+            url = answer["next"]
+            if url:
+                split = urlsplit(url)
+                url = split.path.removeprefix("/api/v1/content") + "?" + split.query
+
+        assert pages == 3
+        assert sorted(seen) == sorted(f"inference-{number}" for number in range(12))
+
+    @pytest.mark.parametrize("page", ["0", "-1", "x", "1.5", "２", "201", "9" * 30])
+    def test_a_bad_search_page_is_a_400_in_japanese(self, content, page):
+        response = content.get("/search", params={"q": "推論", "page": page})
+        assert response.status_code == 400
+        assert "page は" in response.json()["detail"]
+
     def test_search_without_words_is_a_400(self, content):
         response = content.get("/search", params={"q": "  "})
         assert response.status_code == 400
@@ -333,3 +358,29 @@ def test_odd_identifier_is_a_404(content, ident):
 def test_search_with_nul_is_never_a_500(content):
     live("searchable", title="検索できる記事")
     assert content.get("/search", params={"q": "検索\x00"}).status_code == 200
+
+
+def test_the_openapi_document_describes_what_each_answer_holds(live_server, content):
+    """The schemas are written beside answers built by hand: they must name the same fields."""
+    live("described", tags=["AI"])
+    document = httpx.get(f"{live_server.url}/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+
+    def fields(name):
+        schema = schemas[name]
+        properties = dict(schema.get("properties", {}))
+        for part in schema.get("allOf", []):
+            properties |= fields(part["$ref"].rsplit("/", 1)[1])
+        return set(properties)
+
+    def described(path):
+        ref = document["paths"][f"/api/v1/content{path}"]["get"]["responses"]["200"]["content"]
+        return fields(ref["application/json"]["schema"]["$ref"].rsplit("/", 1)[1])
+
+    listing = content.get("/articles").json()
+    assert described("/articles") == set(listing)
+    assert fields("ContentSummaryOut") == set(listing["results"][0])
+    assert described("/articles/{ident}") == set(content.get("/articles/described").json())
+    found = content.get("/search", params={"q": "公開記事"}).json()
+    assert described("/search") == set(found)
+    assert fields("SearchResultOut") == set(found["results"][0])
