@@ -112,7 +112,7 @@ def _answer(article: Article, report=None) -> dict:
         "truncated": is_truncated(working.body),
         "checks": [
             {"code": f.code, "level": f.level, "message": f.message, "paragraph": f.paragraph}
-            for f in review_findings(article)
+            for f in review_findings(working)
         ],
         "segments": [
             {

@@ -591,7 +591,8 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
                     (action, workflow.blocked_reasons(action.verb, article)) for action in actions
                 ],
                 needs_time=any(action.needs_time for action in actions),
-                findings=review_findings(article),
+                # A live article's form edits its pending version: check what would go live.
+                findings=review_findings(pending.working_copy(article)),
                 transitions=article.transitions.select_related("actor__author_profile")[:100],
                 revision_rows=pair_with_previous(
                     article.revisions.select_related("author__author_profile")[:100]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from articles.models import Category
+
 from .continuation.truncation import is_truncated
 from .jekyll.leftovers import import_findings
 
@@ -144,7 +146,7 @@ def _style_mix(blocks: list[str]) -> list[Finding]:
 def _policy(article, body: str) -> list[Finding]:
     findings = []
     folded = _normalise(body)
-    category_slugs = {category.slug for category in article.categories.all()} if article.pk else set()
+    category_slugs = _category_slugs(article)
     for rule in settings.EDITORIAL_REQUIRED_PASSAGES:
         scoped = rule.get("categories")
         if scoped and not category_slugs & set(scoped):
@@ -161,8 +163,20 @@ def _policy(article, body: str) -> list[Finding]:
     return findings
 
 
+def _has_any(related) -> bool:
+    # An article's relation, or a pending version's list (of ids, of tag names).
+    return bool(related) if isinstance(related, list) else related.exists()
+
+
+def _category_slugs(article) -> set[str]:
+    if isinstance(article.categories, list):  # a pending version keeps the ids
+        return set(Category.objects.filter(pk__in=article.categories).values_list("slug", flat=True))
+    return {category.slug for category in article.categories.all()} if article.pk else set()
+
+
 def review_findings(article) -> list[Finding]:
-    """Every finding for ``article`` as it is now, blocking ones first."""
+    """Every finding for ``article`` as it is now (or for a live article's pending version,
+    what would go live), blocking ones first."""
     body = article.body or ""
     blocks = paragraphs(body)
     findings = []
@@ -203,9 +217,9 @@ def review_findings(article) -> list[Finding]:
         findings.append(
             Finding("excerpt_boilerplate", WARNING, "抜粋が定型文です。記事の要点を書いてください。")
         )
-    if article.pk and not article.categories.exists():
+    if article.pk and not _has_any(article.categories):
         findings.append(Finding("category_missing", BLOCKING, "カテゴリーが指定されていません。"))
-    if article.pk and not article.tags.exists():
+    if article.pk and not _has_any(article.tags):
         findings.append(Finding("tags_missing", WARNING, "タグがありません。"))
     findings += _style_mix(blocks)
     findings += _policy(article, body)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from api import tokens
 from api.models import ApiToken
 from articles.models import Article
+from editorial.checks import review_findings
 from editorial.continuation.segments import assemble_texts
 from editorial.models import Segment
 from tests.editorial.continuation.cutoff_corpus.sample import SAMPLE, sample_passes
@@ -203,6 +204,21 @@ class TestArticles:
         published_article.refresh_from_db()
         assert published_article.body == live_body
         assert published_article.status == Article.Status.PUBLISHED
+
+    def test_a_live_articles_answer_checks_what_would_go_live(self, client_as, editor, published_article):
+        """The live body is complete; its pending version stops mid-sentence: the answer's
+        checks and cut-off state are the pending version's, the one an editor would publish."""
+        client = client_as(editor)
+        live_body = published_article.body.rstrip()
+
+        answer = push(
+            client, published_article.pk, live_body[-12:] + "\n\n続きの段落は、まだ途中で", "k1"
+        ).json()
+
+        assert answer["pending_version"] is True and answer["truncated"] is True
+        assert "truncated" in {check["code"] for check in answer["checks"]}
+        # The live article alone would have passed.
+        assert "truncated" not in {finding.code for finding in review_findings(published_article)}
 
     def test_submit_sends_a_complete_draft_to_review(self, client_as, writer, ready_article):
         response = client_as(writer).post(f"/articles/{ready_article.pk}/submit")
