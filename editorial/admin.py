@@ -892,6 +892,10 @@ class ArticleAdmin(AutosaveAdminMixin, SafeInputs, admin.ModelAdmin):
             report = continuation.choose_path(article, leaf=leaf, by=request.user)
             self._report_assembly(request, report, f"#{leaf.pk} までの経路を本文にしました。")
             return here
+        if action == "generate":
+            generation_panel.start_again(article, by=request.user)
+            messages.success(request, "続きの生成を再開しました。しばらくすると部分が追加されます。")
+            return here
         if not form.is_valid():
             return None
         text, parent = form.cleaned_data["text"], form.cleaned_data["parent"]

@@ -508,14 +508,19 @@ class GenerationAttempt(models.Model):
     """One request the continuation generator sent, and what came of it.
 
     A reply that became a pass names its segment; one that could not (empty,
-    malformed, refused by the stitcher) keeps why, and changed nothing else."""
+    malformed, refused by the stitcher, stale) keeps why, and changed nothing
+    else. The end of a run that gave the article to a person is a row too."""
 
     class Outcome(models.TextChoices):
         ADDED = "added", "続きとして追加"
         EMPTY = "empty", "空の返答"
         MALFORMED = "malformed", "形式の崩れた返答"
         REFUSED = "refused", "つなげられない返答"
-        FAILED = "failed", "再試行しても届かなかった"
+        FAILED = "failed", "失敗"
+        STALE = "stale", "待つ間に本文が変わった"
+        CONFIG = "config", "設定の誤り"
+        HANDED_OVER = "handed_over", "人に引き継ぎ"
+        REQUESTED = "requested", "再開の依頼"
 
     article = models.ForeignKey(
         Article, verbose_name="記事", on_delete=models.CASCADE, related_name="generation_attempts"
@@ -528,7 +533,7 @@ class GenerationAttempt(models.Model):
         on_delete=models.SET_NULL,
         related_name="generation",
     )
-    outcome = models.CharField("結果", max_length=10, choices=Outcome.choices)
+    outcome = models.CharField("結果", max_length=20, choices=Outcome.choices)
     detail = models.TextField("詳細", blank=True)
     model = models.CharField("モデル", max_length=200)
     prompt = models.ForeignKey(
@@ -538,6 +543,7 @@ class GenerationAttempt(models.Model):
     completion_tokens = models.PositiveIntegerField("出力トークン", null=True, blank=True)
     latency_ms = models.PositiveIntegerField("応答時間（ミリ秒）", null=True, blank=True)
     cost = models.DecimalField("費用", max_digits=12, decimal_places=6, null=True, blank=True)
+    currency = models.CharField("通貨", max_length=10, blank=True)
     retries = models.PositiveSmallIntegerField("再試行の回数", default=0)
     created_at = models.DateTimeField("日時", auto_now_add=True)
     edited_by = models.ForeignKey(

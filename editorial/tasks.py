@@ -127,31 +127,33 @@ def queue_generation(article_id, countdown=0):
 
 
 @shared_task(name="editorial.generate_continuation", ignore_result=True)
-def generate_continuation(article_id, holder=None, retries=0):
-    """One pass for one article, then the next task: another pass, a wait for a
-    person to finish, or a retry of what failed in transit (timeouts, 429,
-    5xx) with backoff. Each retry is its own message, so a worker restarted
-    meanwhile loses nothing; the lease keeps a second run away."""
+def generate_continuation(article_id, ticket=None, retries=0):
+    """One pass for one article, then the next message: another pass, a wait for a
+    person to finish, or a retry of what failed in transit (timeouts, 429, 5xx)
+    with backoff. Each carries the ticket the lease names (editorial/generation/
+    runner.py), so a copy of a message, or a run whose lease ran out, stops."""
     import random
-    import uuid
 
     from .generation import client, config, runner
 
-    holder = holder or uuid.uuid4().hex
     try:
-        step = runner.step(article_id, holder=holder, retries=retries)
+        step = runner.step(article_id, ticket=ticket, retries=retries)
     except client.Transient as error:
         settings_now = config.current()
         if settings_now is None or retries >= settings_now.max_retries:
-            runner.give_up(article_id, holder, error.detail, retries=retries)
+            runner.give_up(article_id, error.ticket, error.detail, retries=retries)
             return
-        backoff = min(settings_now.backoff_cap_seconds, 2 ** (retries + 1))
-        delay = error.retry_after if error.retry_after is not None else backoff * random.uniform(0.5, 1.0)
-        runner.hold(article_id, holder, delay + settings_now.timeout_seconds)
-        generate_continuation.apply_async(args=(article_id, holder, retries + 1), countdown=delay)
+        backoff = min(settings_now.backoff_cap_seconds, 2 ** (retries + 1)) * random.uniform(0.5, 1.0)
+        # An endpoint's Retry-After is taken up to the cap: a countdown near the broker's
+        # visibility timeout (an hour on Redis) would have the message delivered twice.
+        delay = (
+            backoff if error.retry_after is None else min(error.retry_after, settings_now.backoff_cap_seconds)
+        )
+        runner.hold(article_id, error.ticket, delay + settings_now.timeout_seconds)
+        generate_continuation.apply_async(args=(article_id, error.ticket, retries + 1), countdown=delay)
         return
     if step.again:
-        generate_continuation.apply_async(args=(article_id, holder), countdown=step.delay)
+        generate_continuation.apply_async(args=(article_id, step.ticket), countdown=step.delay)
 
 
 @shared_task(name="editorial.resume_generation", ignore_result=True)

@@ -14,16 +14,16 @@ Running the script again is always safe. Beside each file a state file
 many passes were answered; it is written before the article is created and after every answer.
 The keys are derived from the article, the file's digest and the pass number, so a pass whose
 answer was lost (a crash between the server's commit and the state's write, a timeout) is sent
-again with the same key and the API returns its first answer instead of adding it twice. Creating
-an article has no key in the API: a creation whose answer was lost is never retried, and the next
-run stops and says so instead of making a second article.
+again with the same key and the API returns its first answer instead of adding it twice. The
+creation carries a key derived from the file's digest, so a creation whose answer was lost is sent
+again and gets the article the first send made.
 
 The token is read from an environment variable (``--token-env``), never from an argument, so it is
 not shown by ``ps``.
 
 Exit codes: 0 done; 2 wrong usage or no token; 3 the file cannot be read, or it changed since the
 state file was written; 4 the API refused (its Japanese ``detail`` is printed); 5 gave up after
-retries, or a creation's outcome is unknown (re-run once the API answers; nothing is sent twice);
+retries (re-run once the API answers; nothing is added twice);
 6 every pass is in but ``--submit`` was not sent because a check blocks it.
 """
 

@@ -1,16 +1,19 @@
 """The generator's settings, read once per run."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+
+# GenerationAttempt.cost holds 12 digits, 6 after the point.
+MAX_COST = Decimal("1000000")
 
 
 @dataclass(frozen=True)
 class GeneratorConfig:
     url: str
     model: str
-    api_key: str
+    api_key: str = field(repr=False)  # kept out of tracebacks' locals and debug pages
     max_passes: int
     max_unusable: int
     timeout_seconds: float
@@ -26,7 +29,8 @@ class GeneratorConfig:
         if None in (self.input_price, self.output_price, prompt_tokens, completion_tokens):
             return None
         spent = prompt_tokens * self.input_price + completion_tokens * self.output_price
-        return (spent / Decimal(1_000_000)).quantize(Decimal("0.000001"))
+        cost = (spent / Decimal(1_000_000)).quantize(Decimal("0.000001"))
+        return cost if cost < MAX_COST else None  # beyond what a row holds: a price set wrong
 
 
 def _price(text: str) -> Decimal | None:

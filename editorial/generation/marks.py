@@ -2,7 +2,8 @@
 
 A generated pass is "edited" once a person's save leaves one of its own
 paragraphs (those after the text it repeats) changed or gone from the body
-while the passes, assembled, still have it. The second condition keeps a
+while the passes, assembled, still have it. A paragraph the pass shares with
+the pass before or after it counts by the pass's own part of it. The second condition keeps a
 pass that is simply off the chosen path (an editor picked another
 alternative) from counting as edited.
 """
@@ -11,6 +12,10 @@ from django.utils import timezone
 
 from ..continuation.stitching import find_overlap
 from ..models import GenerationAttempt, SegmentPath
+
+# A shorter piece of a shared paragraph ("う。" finishing the parent's sentence)
+# would be found anywhere, or nowhere after any edit: it tells nothing.
+MIN_PARTIAL = 10
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -38,19 +43,28 @@ def note_edits(article, *, by) -> int:
     assembled = SegmentPath.objects.filter(article=article).values_list("assembled_body", flat=True).first()
     if assembled is None:
         return 0
-    assembled_paragraphs = _paragraphs(assembled)
+    assembled_paragraphs = set(_paragraphs(assembled))
     body_paragraphs = set(_paragraphs(article.body))
-    if set(assembled_paragraphs) == body_paragraphs:
+    if assembled_paragraphs == body_paragraphs:
         return 0
 
+    def part_edited(part: str) -> bool:
+        if part in assembled_paragraphs:  # a whole paragraph of the pass
+            return part not in body_paragraphs
+        if len(part) < MIN_PARTIAL:
+            return False
+        # The pass's part of a paragraph it shares (finishing its parent's sentence, or
+        # finished by its child's): that part must still end (or start) a paragraph; an
+        # edit of the other pass's half is not an edit of this one.
+        for whole in assembled_paragraphs:
+            if whole.endswith(part):
+                return not any(paragraph.endswith(part) for paragraph in body_paragraphs)
+            if whole.startswith(part):
+                return not any(paragraph.startswith(part) for paragraph in body_paragraphs)
+        return False
+
     def edited(segment) -> bool:
-        # A pass's first paragraph may finish its parent's: compare the whole paragraphs it is part of.
-        return any(
-            whole not in body_paragraphs
-            for part in _paragraphs(own_text(segment))
-            for whole in assembled_paragraphs
-            if part in whole
-        )
+        return any(part_edited(part) for part in _paragraphs(own_text(segment)))
 
     changed = [attempt.pk for attempt in unedited if edited(attempt.segment)]
     return GenerationAttempt.objects.filter(pk__in=changed).update(edited_by=by, edited_at=timezone.now())

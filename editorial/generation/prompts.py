@@ -9,6 +9,8 @@ reach anything but these four values.
 
 import re
 
+from django.db import IntegrityError, transaction
+
 from .. import pending
 from ..models import PromptTemplate
 
@@ -28,7 +30,7 @@ DEFAULT_SYSTEM = (
 )
 DEFAULT_INSTRUCTIONS = (
     "記事「{title}」の本文は、次のところで文の途中で終わっています。\n\n"
-    "---\n{body}\n---\n\n"
+    "<本文>\n{body}\n</本文>\n\n"
     "続きを書いてください。返答は、本文の最後の文（「{tail}」の終わりの部分）をそのまま繰り返す"
     "ところから始め、途中で切らずに、記事がまとまるところまで続けてください。"
     "前置きや説明は付けず、本文だけを返してください。"
@@ -72,11 +74,19 @@ def current_template() -> PromptTemplate:
 
 
 def save_as_new_version(template: PromptTemplate, *, by) -> PromptTemplate:
-    """Save an edited template as the next version; the one it was edited from stays as it was."""
-    latest = PromptTemplate.objects.order_by("-version").values_list("version", flat=True).first() or 0
-    template.pk = None
-    template._state.adding = True
-    template.version = latest + 1
-    template.created_by = by
-    template.save()
-    return template
+    """Save an edited template as the next version; the one it was edited from stays as it was.
+
+    Two editors saving at once would take the same number: the second takes the next."""
+    for _ in range(5):
+        latest = PromptTemplate.objects.order_by("-version").values_list("version", flat=True).first() or 0
+        template.pk = None
+        template._state.adding = True
+        template.version = latest + 1
+        template.created_by = by
+        try:
+            with transaction.atomic():
+                template.save()
+        except IntegrityError:
+            continue
+        return template
+    raise IntegrityError("no free version number for the prompt")

@@ -43,7 +43,9 @@ def generator(fake_model):
     def configure(**changes):
         nonlocal overrides
         overrides.disable()
-        overrides = override_settings(CONTINUATION_GENERATOR=generator_settings(fake_model.url, **changes))
+        overrides = override_settings(
+            CONTINUATION_GENERATOR=generator_settings(**{"url": fake_model.url, **changes})
+        )
         overrides.enable()
 
     yield configure

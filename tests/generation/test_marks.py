@@ -103,3 +103,51 @@ def test_the_api_shows_which_passes_were_generated(generated):
 
     sources = [segment["source"] for segment in _answer(generated)["segments"]]
     assert sources == ["admin", "generated"]
+
+
+def test_an_edit_of_the_persons_half_of_a_shared_paragraph_is_not_an_edit(generator, fake_model, editor):
+    """The model finishes the person's sentence with a few characters ("伸びです。"): that short
+    piece, found in any paragraph ending the same way, must not make an edit elsewhere count."""
+    first = "まず市場の全体像を押さえます。\n\nこれは一時的な伸びです。\n\n需要を見ると、データセンター向けの"
+    reply = (
+        "データセンター向けの伸びです。\n\n次に、供給の制約を見ていきます。工場の稼働率はまだ高くありません。"
+    )
+    fake_model.then(fake.reply(reply))
+    article = article_awaiting(first)
+    run_until_stopped(article)
+    article.refresh_from_db()
+
+    save_body(
+        article, article.body.replace("これは一時的な伸びです。", "これは一時的な伸びでした。"), by=editor
+    )
+
+    assert GenerationAttempt.objects.get(article=article).machine_written
+
+
+def test_adding_to_the_end_of_its_shared_paragraph_is_an_edit(generator, fake_model, editor):
+    first = "まず市場の全体像を押さえます。\n\n需要の伸びを見ると、データセンター向けの"
+    reply = "データセンター向けの需要が、全体の七割を占めます。"
+    fake_model.then(fake.reply(reply))
+    article = article_awaiting(first)
+    run_until_stopped(article)
+    article.refresh_from_db()
+    ending = "全体の七割を占めます。"
+
+    save_body(article, article.body.replace(ending, ending + "ただし、この数字は推計です。"), by=editor)
+
+    assert not GenerationAttempt.objects.get(article=article).machine_written
+
+
+def test_an_edit_on_the_path_counts_while_an_alternative_stands_beside_it(
+    generator, fake_model, passes, editor, generated
+):
+    beside = "技術者としては、これらの低コストモデルを使いこなす力が問われます。"
+    segments.add_segment(generated, text=beside, by=editor)
+    generated.refresh_from_db()
+    segments.choose_path(generated, leaf=GenerationAttempt.objects.get(article=generated).segment, by=editor)
+    generated.refresh_from_db()
+    paragraph = generated_paragraph(generated)
+
+    save_body(generated, generated.body.replace(paragraph, "書き直した段落です。"), by=editor)
+
+    assert not GenerationAttempt.objects.get(article=generated).machine_written

@@ -86,8 +86,8 @@ def test_a_server_that_keeps_failing_is_given_up_and_the_article_handed_over(con
         article = article_awaiting(passes[0])
         assert wait_until(lambda: status_of(article) == Article.Status.DRAFT, timeout=60)
 
-    attempt = GenerationAttempt.objects.get(article=article)
-    assert (attempt.outcome, attempt.retries) == (Outcome.FAILED, 2)
+    attempt = GenerationAttempt.objects.get(article=article, outcome=Outcome.FAILED)
+    assert attempt.retries == 2
     assert "503" in attempt.detail
     assert len(fake_model.requests) == 3
     assert Segment.objects.filter(article=article).count() == 1  # what exists is kept
@@ -107,8 +107,13 @@ def test_a_worker_killed_mid_request_loses_nothing_and_adds_nothing_twice(config
     fake_model.then(fake.reply(passes[1]))
 
     with running_worker(name="replacement", extra_env=env):
-        tasks.resume_generation.delay()  # what beat runs every five minutes
-        assert wait_until(lambda: status_of(article) == Article.Status.DRAFT, timeout=60)
+        # What beat runs every five minutes; sent again here, as beat would, because Redis may
+        # hand the first message to the killed worker's pop that it has not yet noticed is gone.
+        for _ in range(3):
+            tasks.resume_generation.delay()
+            if wait_until(lambda: status_of(article) == Article.Status.DRAFT, timeout=20):
+                break
+        assert status_of(article) == Article.Status.DRAFT
 
     assert Segment.objects.filter(article=article, source=Segment.Source.GENERATED).count() == 1
     assert article.body == assemble_texts([passes[0], passes[1]])
