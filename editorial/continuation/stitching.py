@@ -92,22 +92,45 @@ def continuation_start(child: str) -> int:
     return _LEADING_CONTINUATION.match(child).end()
 
 
-def _bounded_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
+def _bounded_distances(a: str, b: str, limit: int) -> list[int]:
+    """Levenshtein distance of ``a`` to each prefix ``b[:j]`` (index j), each capped at ``limit + 1``.
+
+    One banded table serves every prefix: its last row holds them all, and a
+    cell of column j depends only on ``b[:j]``.
+    """
+    over = limit + 1
+    previous = [j if j <= limit else over for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
         low, high = max(1, i - limit), min(len(b), i + limit)
-        current = [limit + 1] * (len(b) + 1)
-        current[0] = i if i <= limit else limit + 1
+        current = [over] * (len(b) + 1)
+        current[0] = i if i <= limit else over
+        char = a[i - 1]
+        left = current[low - 1]
         for j in range(low, high + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        if min(current[max(0, low - 1) : high + 1]) > limit:
-            return limit + 1
+            diagonal = previous[j - 1] + (char != b[j - 1])
+            up = previous[j] + 1
+            left = min(up, left + 1, diagonal)
+            current[j] = left
+        if min(current[low - 1 : high + 1]) > limit:
+            return [over] * (len(b) + 1)
         previous = current
-    return min(previous[len(b)], limit + 1)
+    return [min(value, over) for value in previous]
+
+
+def _may_be_within(a: str, b: str, limit: int) -> bool:
+    """False only when no prefix of ``b`` is within ``limit`` edits of ``a``.
+
+    Cut ``a`` into ``limit + 1`` pieces: ``limit`` edits leave one piece
+    untouched, and it appears in ``b`` shifted by at most ``limit``. Searching
+    for the pieces costs far less than the table, which is then filled only for
+    the few starts that pass.
+    """
+    pieces = limit + 1
+    for index in range(pieces):
+        start, end = index * len(a) // pieces, (index + 1) * len(a) // pieces
+        if b.find(a[start:end], max(0, start - limit), end + limit) != -1:
+            return True
+    return False
 
 
 def _allowed_edits(length: int) -> int:
@@ -159,11 +182,15 @@ def _fuzzy_overlap(parent: str, child: str, longer_than: int) -> tuple[int, int,
             break
         limit = _allowed_edits(length)
         best = None
-        lengths = range(max(1, length - limit), min(len(child), length + limit) + 1)
+        longest = min(len(child), length + limit)
+        lengths = range(max(1, length - limit), longest + 1)
+        if not lengths or not _may_be_within(parent[start:], child[:longest], limit):
+            continue
+        distances = _bounded_distances(parent[start:], child[:longest], limit)
         # Equally close matches: the one whose length agrees with the parent's
         # leaves no stray character at the join.
         for child_length in sorted(lengths, key=lambda candidate: abs(candidate - length)):
-            distance = _bounded_distance(parent[start:], child[:child_length], limit)
+            distance = distances[child_length]
             if distance <= limit and (best is None or distance < best[2]):
                 best = (length, child_length, distance)
         if best is not None:
