@@ -19,7 +19,7 @@ ANCHOR = 8
 MAX_CANDIDATES = 64
 
 _LEADING_CONTINUATION = re.compile(r"\A\s*(?:\.{2,}|…+|‥+)?\s*")
-_NON_SPACE = re.compile(r"\S")
+_NON_SPACE_RUN = re.compile(r"\S+")
 _PUNCTUATION_FOLD = str.maketrans({"、": ",", "。": ".", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "’": "'", "‘": "'", "〜": "~"})  # fmt: skip
 
 
@@ -52,13 +52,19 @@ def _fold(char: str) -> str:
 def comparable(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """``text[start:end]`` as compared (no whitespace, folded), with each
     character's index in ``text``."""
-    positions = [match.start() for match in _NON_SPACE.finditer(text, start, end)]
+    # Runs of non-space characters, not characters one by one: a window has a few dozen.
+    runs = [match.span() for match in _NON_SPACE_RUN.finditer(text, start, end)]
+    positions = []
+    for run_start, run_end in runs:
+        positions.extend(range(run_start, run_end))
     window = text[start:end]
     if unicodedata.is_normalized("NFKC", window):
         folded = window.lower().translate(_PUNCTUATION_FOLD)
         if len(folded) == len(window):
             # Nothing to fold but case and punctuation, one to one: the fast path.
-            return "".join(folded[i - start] for i in positions), positions
+            return "".join(
+                folded[run_start - start : run_end - start] for run_start, run_end in runs
+            ), positions
     # Fold cluster by cluster (a character and the marks that combine with it,
     # such as half-width ﾊﾟ), so every folded character maps to one source index.
     chars, mapped = [], []
