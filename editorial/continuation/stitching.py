@@ -8,7 +8,8 @@ character per hundred; the joined text always keeps the original characters.
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 # How far back into the parent and forward into the child an overlap is sought.
 WINDOW = 4000
@@ -206,9 +207,21 @@ def _fuzzy_overlap(parent: str, child: str, longer_than: int) -> tuple[int, int,
 
 def find_overlap(parent: str, child: str) -> Overlap | None:
     """Where ``child`` repeats the end of ``parent``, or None."""
-    parent_text, parent_positions = comparable(parent, max(0, len(parent) - WINDOW), len(parent))
+    # Only the end of the parent and the start of the child are read, so the answer for those
+    # windows is remembered: one pass is compared with the same segments several times (to find
+    # its parent, to stitch the body, to draw the tree), and again by the next pass.
+    offset = max(0, len(parent) - WINDOW)
+    found = _overlap_of_windows(parent[offset:], child[: continuation_start(child) + WINDOW])
+    if found is None or not offset:
+        return found
+    return replace(found, parent_start=found.parent_start + offset, parent_end=found.parent_end + offset)
+
+
+@lru_cache(maxsize=256)
+def _overlap_of_windows(parent: str, child: str) -> Overlap | None:
+    parent_text, parent_positions = comparable(parent, 0, len(parent))
     head = continuation_start(child)
-    child_text, child_positions = comparable(child, head, min(len(child), head + WINDOW))
+    child_text, child_positions = comparable(child, head, len(child))
     if not parent_text or not child_text:
         return None
     exact = _exact_overlap(parent_text, child_text)

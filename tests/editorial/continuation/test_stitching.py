@@ -204,3 +204,12 @@ def test_two_passes_of_repetitive_prose_are_compared_in_well_under_a_second():
     assert time.perf_counter() - started < 1.0
     joined, join = stitch(parent, parent[-30:] + child)
     assert joined == parent + child and not join.flagged
+
+
+def test_a_remembered_overlap_is_placed_in_each_longer_parent():
+    # The two parents end alike, so the second comparison is answered from the first's.
+    long_parent = "前置きの文です。" * 1000 + FIRST
+    for parent in (long_parent, "別の書き出し。" + long_parent):
+        text, join = stitch(parent, SECOND)
+        assert text == parent[: -len(FIRST)] + WHOLE
+        assert join.overlap.parent_start == len(parent) - len("しかし装置メーカーの受注は")
