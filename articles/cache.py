@@ -48,6 +48,9 @@ EVERYTHING = "all"
 # release that changes the form must change this, so that while old and new releases run
 # side by side (a rolling deploy) neither reads what the other stored.
 PAGE_FORM = 2
+# Paths this middleware never stores, so it does not look for them either: the content API
+# keeps its own answers (api.content), under keys that count all of its parameters.
+NOT_PAGES = ("/api/",)
 
 _STAMP_SCRIPT = """
 local now = redis.call('INCR', KEYS[1])
@@ -233,7 +236,11 @@ class ReaderPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if (
+            request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or request.path.startswith(NOT_PAGES)
+        ):
             return self.get_response(request)
         # What CommonMiddleware would check below: a stored page must not answer a host
         # ALLOWED_HOSTS refuses (DisallowedHost becomes the 400 page).

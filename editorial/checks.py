@@ -65,12 +65,32 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _as_bits(shingle_sets: list[set[str]]) -> list[int]:
+    """Each set as an integer with a bit per shingle: the similarity of two is then a few
+    operations on machine words, not on sets (every pair of paragraphs is compared)."""
+    bit_of: dict[str, int] = {}
+    masks = []
+    for shingles in shingle_sets:
+        mask = 0
+        for shingle in shingles:
+            mask |= 1 << bit_of.setdefault(shingle, len(bit_of))
+        masks.append(mask)
+    return masks
+
+
+def _similarity_of_bits(a: int, b: int) -> float:
+    """``_similarity`` of the sets ``a`` and ``b`` stand for."""
+    return (a & b).bit_count() / (a | b).bit_count() if a and b else 0.0
+
+
 def _duplicates(blocks: list[str]) -> list[Finding]:
     findings = []
     seen: dict[str, int] = {}
+    normalised_blocks = [_normalise(block) for block in blocks]
+    long_blocks = [text for text in normalised_blocks if len(text) >= MIN_PARAGRAPH_FOR_DUPLICATES]
+    bits = dict(zip(long_blocks, _as_bits([_shingles(text) for text in long_blocks]), strict=True))
     candidates = []
-    for number, block in enumerate(blocks, start=1):
-        normalised = _normalise(block)
+    for number, normalised in enumerate(normalised_blocks, start=1):
         if len(normalised) < MIN_PARAGRAPH_FOR_DUPLICATES:
             continue
         if normalised in seen:
@@ -84,9 +104,9 @@ def _duplicates(blocks: list[str]) -> list[Finding]:
             )
             continue
         seen[normalised] = number
-        shingles = _shingles(normalised)
+        shingles = bits[normalised]
         for earlier_number, earlier in candidates:
-            if _similarity(shingles, earlier) >= NEAR_DUPLICATE_SIMILARITY:
+            if _similarity_of_bits(shingles, earlier) >= NEAR_DUPLICATE_SIMILARITY:
                 findings.append(
                     Finding(
                         "near_duplicate_paragraph",

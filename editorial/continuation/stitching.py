@@ -8,7 +8,8 @@ character per hundred; the joined text always keeps the original characters.
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 # How far back into the parent and forward into the child an overlap is sought.
 WINDOW = 4000
@@ -19,7 +20,7 @@ ANCHOR = 8
 MAX_CANDIDATES = 64
 
 _LEADING_CONTINUATION = re.compile(r"\A\s*(?:\.{2,}|…+|‥+)?\s*")
-_NON_SPACE = re.compile(r"\S")
+_NON_SPACE_RUN = re.compile(r"\S+")
 _PUNCTUATION_FOLD = str.maketrans({"、": ",", "。": ".", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "’": "'", "‘": "'", "〜": "~"})  # fmt: skip
 
 
@@ -52,13 +53,19 @@ def _fold(char: str) -> str:
 def comparable(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """``text[start:end]`` as compared (no whitespace, folded), with each
     character's index in ``text``."""
-    positions = [match.start() for match in _NON_SPACE.finditer(text, start, end)]
+    # Runs of non-space characters, not characters one by one: a window has a few dozen.
+    runs = [match.span() for match in _NON_SPACE_RUN.finditer(text, start, end)]
+    positions = []
+    for run_start, run_end in runs:
+        positions.extend(range(run_start, run_end))
     window = text[start:end]
     if unicodedata.is_normalized("NFKC", window):
         folded = window.lower().translate(_PUNCTUATION_FOLD)
         if len(folded) == len(window):
             # Nothing to fold but case and punctuation, one to one: the fast path.
-            return "".join(folded[i - start] for i in positions), positions
+            return "".join(
+                folded[run_start - start : run_end - start] for run_start, run_end in runs
+            ), positions
     # Fold cluster by cluster (a character and the marks that combine with it,
     # such as half-width ﾊﾟ), so every folded character maps to one source index.
     chars, mapped = [], []
@@ -92,22 +99,45 @@ def continuation_start(child: str) -> int:
     return _LEADING_CONTINUATION.match(child).end()
 
 
-def _bounded_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
+def _bounded_distances(a: str, b: str, limit: int) -> list[int]:
+    """Levenshtein distance of ``a`` to each prefix ``b[:j]`` (index j), each capped at ``limit + 1``.
+
+    One banded table serves every prefix: its last row holds them all, and a
+    cell of column j depends only on ``b[:j]``.
+    """
+    over = limit + 1
+    previous = [j if j <= limit else over for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
         low, high = max(1, i - limit), min(len(b), i + limit)
-        current = [limit + 1] * (len(b) + 1)
-        current[0] = i if i <= limit else limit + 1
+        current = [over] * (len(b) + 1)
+        current[0] = i if i <= limit else over
+        char = a[i - 1]
+        left = current[low - 1]
         for j in range(low, high + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        if min(current[max(0, low - 1) : high + 1]) > limit:
-            return limit + 1
+            diagonal = previous[j - 1] + (char != b[j - 1])
+            up = previous[j] + 1
+            left = min(up, left + 1, diagonal)
+            current[j] = left
+        if min(current[low - 1 : high + 1]) > limit:
+            return [over] * (len(b) + 1)
         previous = current
-    return min(previous[len(b)], limit + 1)
+    return [min(value, over) for value in previous]
+
+
+def _may_be_within(a: str, b: str, limit: int) -> bool:
+    """False only when no prefix of ``b`` is within ``limit`` edits of ``a``.
+
+    Cut ``a`` into ``limit + 1`` pieces: ``limit`` edits leave one piece
+    untouched, and it appears in ``b`` shifted by at most ``limit``. Searching
+    for the pieces costs far less than the table, which is then filled only for
+    the few starts that pass.
+    """
+    pieces = limit + 1
+    for index in range(pieces):
+        start, end = index * len(a) // pieces, (index + 1) * len(a) // pieces
+        if b.find(a[start:end], max(0, start - limit), end + limit) != -1:
+            return True
+    return False
 
 
 def _allowed_edits(length: int) -> int:
@@ -159,11 +189,15 @@ def _fuzzy_overlap(parent: str, child: str, longer_than: int) -> tuple[int, int,
             break
         limit = _allowed_edits(length)
         best = None
-        lengths = range(max(1, length - limit), min(len(child), length + limit) + 1)
+        longest = min(len(child), length + limit)
+        lengths = range(max(1, length - limit), longest + 1)
+        if not lengths or not _may_be_within(parent[start:], child[:longest], limit):
+            continue
+        distances = _bounded_distances(parent[start:], child[:longest], limit)
         # Equally close matches: the one whose length agrees with the parent's
         # leaves no stray character at the join.
         for child_length in sorted(lengths, key=lambda candidate: abs(candidate - length)):
-            distance = _bounded_distance(parent[start:], child[:child_length], limit)
+            distance = distances[child_length]
             if distance <= limit and (best is None or distance < best[2]):
                 best = (length, child_length, distance)
         if best is not None:
@@ -173,9 +207,21 @@ def _fuzzy_overlap(parent: str, child: str, longer_than: int) -> tuple[int, int,
 
 def find_overlap(parent: str, child: str) -> Overlap | None:
     """Where ``child`` repeats the end of ``parent``, or None."""
-    parent_text, parent_positions = comparable(parent, max(0, len(parent) - WINDOW), len(parent))
+    # Only the end of the parent and the start of the child are read, so the answer for those
+    # windows is remembered: one pass is compared with the same segments several times (to find
+    # its parent, to stitch the body, to draw the tree), and again by the next pass.
+    offset = max(0, len(parent) - WINDOW)
+    found = _overlap_of_windows(parent[offset:], child[: continuation_start(child) + WINDOW])
+    if found is None or not offset:
+        return found
+    return replace(found, parent_start=found.parent_start + offset, parent_end=found.parent_end + offset)
+
+
+@lru_cache(maxsize=256)
+def _overlap_of_windows(parent: str, child: str) -> Overlap | None:
+    parent_text, parent_positions = comparable(parent, 0, len(parent))
     head = continuation_start(child)
-    child_text, child_positions = comparable(child, head, min(len(child), head + WINDOW))
+    child_text, child_positions = comparable(child, head, len(child))
     if not parent_text or not child_text:
         return None
     exact = _exact_overlap(parent_text, child_text)

@@ -24,6 +24,7 @@ sentence of prose, not on the last line (``markup`` tells what each line is):
 """
 
 import re
+from functools import lru_cache
 
 from .endings import ends_in_terminal_punctuation, ends_on_a_link, lead_in_is_complete, sentence_is_complete
 from .markup import Line, Role, read_body
@@ -31,6 +32,9 @@ from .markup import Line, Role, read_body
 _FINISHED_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+# Reading a body costs a few milliseconds at 20,000 characters, and one API pass asks about
+# the same body three times (its answer, the review checks, the workflow's continuation stage).
+@lru_cache(maxsize=64)
 def is_truncated(text: str) -> bool:
     """True when ``text`` (Markdown) ends mid-sentence or inside an open block."""
     # A finished comment shows nothing (the import leaves its markers after an image it could

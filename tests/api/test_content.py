@@ -8,10 +8,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from django.db import transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from api import tokens
 from api.models import ApiToken
+from articles import cache as page_cache
 from articles import freshness
 from articles.links import absolute_url
 from articles.models import Article
@@ -278,6 +280,18 @@ class TestCachedAndPurged:
         with transaction.atomic():
             freshness.content_changed([article.pk])
         assert content.get(f"/articles/{article.pk}").json()["title"] == "裏で変えたタイトル"
+
+    def test_a_stored_reader_page_never_answers_for_the_api(self, content):
+        # The API keeps its own answers, so the reader pages' middleware does not even look.
+        article = live("own-store", title="APIの答え")
+        request = RequestFactory().get(f"/api/v1/content/articles/{article.slug}")
+        page_cache.store_page(
+            page_cache.page_key(request),
+            built=page_cache.clock(),
+            shows=[page_cache.EVERYTHING],
+            page=(200, [("Content-Type", "text/plain")], "読者ページの店".encode()),
+        )
+        assert content.get(f"/articles/{article.slug}").json()["title"] == "APIの答え"
 
     def test_a_newly_published_article_tops_the_stored_list(self, content, editor, writer, category):
         live("first")

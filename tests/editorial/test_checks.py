@@ -1,5 +1,11 @@
-import pytest
+import random
+import time
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from editorial import checks
 from editorial.checks import review_findings
 from tests.factories import READY_BODY, make_article
 
@@ -135,3 +141,66 @@ def test_what_an_import_could_not_convert_is_a_warning_until_the_editor_deals_wi
     assert not finding.blocking and "youtube" in finding.message and finding.paragraph
     save_body(article, READY_BODY)
     assert "import_leftover" not in codes(article)
+
+
+def _near_duplicates_pair_by_pair(blocks):
+    """(paragraph, the first earlier one it nearly repeats) by comparing every pair, as checks did."""
+    found, seen, earlier_sets = [], set(), []
+    for number, block in enumerate(blocks, start=1):
+        normalised = checks._normalise(block)
+        if len(normalised) < checks.MIN_PARAGRAPH_FOR_DUPLICATES or normalised in seen:
+            continue
+        seen.add(normalised)
+        shingles = checks._shingles(normalised)
+        for earlier_number, earlier in earlier_sets:
+            if checks._similarity(shingles, earlier) >= checks.NEAR_DUPLICATE_SIMILARITY:
+                found.append((number, earlier_number))
+                break
+        earlier_sets.append((number, shingles))
+    return found
+
+
+@st.composite
+def paragraphs_with_near_repeats(draw):
+    """Paragraphs of a few sentences, some rewritten from an earlier one by a few edits."""
+    sentences = [
+        LONG_PARAGRAPH[:30],
+        "在庫と受注の動きがそろうまでには時間がかかる。",
+        "一方で受注は伸び悩む。",
+    ]
+    blocks = []
+    for _ in range(draw(st.integers(1, 14))):
+        if blocks and draw(st.booleans()):
+            block = list(draw(st.sampled_from(blocks)))
+            for _ in range(draw(st.integers(0, 12))):
+                block[draw(st.integers(0, len(block) - 1))] = draw(st.sampled_from("のはが、。増減"))
+            blocks.append("".join(block))
+        else:
+            blocks.append("".join(draw(st.lists(st.sampled_from(sentences), min_size=1, max_size=5))))
+    return blocks
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs_with_near_repeats())
+def test_near_duplicates_are_those_every_pair_compared_finds(blocks):
+    found = [
+        (finding.paragraph, int(finding.message[1 : finding.message.index("段落")]))
+        for finding in checks._duplicates(blocks)
+        if finding.code == "near_duplicate_paragraph"
+    ]
+    assert found == _near_duplicates_pair_by_pair(blocks)
+
+
+def test_near_duplicates_among_400_paragraphs_are_found_in_well_under_a_second():
+    # With sets compared pair by pair this took about 0.75 s, in every answer to an API pass.
+    rng = random.Random(3)
+    words = ["受注", "在庫", "半導体", "装置", "投資", "電力", "需要", "市場", "金利", "企業"]
+    blocks = [
+        "".join(
+            f"{rng.choice(words)}の{rng.choice(words)}は{rng.choice(words)}に左右されます。" for _ in range(8)
+        )
+        for _ in range(400)
+    ]
+    started = time.perf_counter()
+    checks._duplicates(blocks)
+    assert time.perf_counter() - started < 0.3

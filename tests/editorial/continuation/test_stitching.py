@@ -1,7 +1,17 @@
+import random
+import time
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from editorial.continuation.stitching import find_overlap, stitch, stitch_all
+from editorial.continuation.stitching import (
+    _allowed_edits,
+    _fuzzy_candidates,
+    _fuzzy_overlap,
+    find_overlap,
+    stitch,
+    stitch_all,
+)
 
 FIRST = "半導体の在庫調整は、来年の前半まで続くとの見方が多い。しかし装置メーカーの受注は"
 SECOND = "しかし装置メーカーの受注は、すでに底打ちの兆しを見せている。"
@@ -113,3 +123,93 @@ def test_half_width_katakana_with_sound_marks_matches_full_width():
         stitch("彼はそう言った。ﾊﾟﾊﾟは言った", "パパは言った。そして")[0]
         == "彼はそう言った。ﾊﾟﾊﾟは言った。そして"
     )
+
+
+def _levenshtein(a, b):
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other)))
+        previous = current
+    return previous[-1]
+
+
+def _fuzzy_overlap_by_the_book(parent, child, longer_than):
+    """_fuzzy_overlap with a full table per child length and no shortcut."""
+    for start in _fuzzy_candidates(parent, child):
+        length = len(parent) - start
+        if length <= longer_than:
+            break
+        limit, best = _allowed_edits(length), None
+        lengths = range(max(1, length - limit), min(len(child), length + limit) + 1)
+        for child_length in sorted(lengths, key=lambda candidate: abs(candidate - length)):
+            distance = _levenshtein(parent[start:], child[:child_length])
+            if distance <= limit and (best is None or distance < best[2]):
+                best = (length, child_length, distance)
+        if best is not None:
+            return best
+    return None
+
+
+@st.composite
+def parent_and_near_repeat(draw):
+    """A parent of few letters (so pieces recur) and a child repeating its end with a few edits."""
+    letters = st.sampled_from("あいうえの。")
+    parent = draw(st.text(letters, min_size=8, max_size=140))
+    child = list(parent[draw(st.integers(0, len(parent) - 1)) :])
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(child)))
+        kind = draw(st.sampled_from(["replace", "insert", "delete"]))
+        if kind == "insert" or not child:
+            child.insert(at, draw(letters))
+        elif kind == "replace":
+            child[min(at, len(child) - 1)] = draw(letters)
+        else:
+            del child[min(at, len(child) - 1)]
+    return parent, "".join(child) + draw(st.text(letters, max_size=30))
+
+
+@settings(max_examples=300, deadline=None)
+@given(parent_and_near_repeat(), st.sampled_from([0, 7, 20]))
+def test_the_near_repeat_found_is_the_one_a_full_table_finds(case, longer_than):
+    parent, child = case
+    assert _fuzzy_overlap(parent, child, longer_than) == _fuzzy_overlap_by_the_book(
+        parent, child, longer_than
+    )
+
+
+def _repetitive(seed, length):
+    # Few phrases, as a long article repeats its subject: many starts look alike for a while.
+    rng = random.Random(seed)
+    subjects = ["半導体の需要", "データセンターの電力", "推論モデルの費用", "日本企業の投資", "GPUの供給"]
+    endings = [
+        "は今後も増えるでしょう。",
+        "が注目されています。",
+        "を見直す動きが続いています。",
+        "に変化が見えます。",
+    ]
+    text = ""
+    while len(text) < length:
+        text += rng.choice(subjects) + rng.choice(endings)
+    return text[:length]
+
+
+def test_two_passes_of_repetitive_prose_are_compared_in_well_under_a_second():
+    # Before the distances to every child length came from one table, behind a cheap filter,
+    # this pair took about 10 s: a pass sent through the API timed out its worker.
+    parent, child = _repetitive(1, 4000), _repetitive(2, 4000)
+    started = time.perf_counter()
+    assert find_overlap(parent, child) is None
+    assert time.perf_counter() - started < 1.0
+    joined, join = stitch(parent, parent[-30:] + child)
+    assert joined == parent + child and not join.flagged
+
+
+def test_a_remembered_overlap_is_placed_in_each_longer_parent():
+    # The two parents end alike, so the second comparison is answered from the first's.
+    long_parent = "前置きの文です。" * 1000 + FIRST
+    for parent in (long_parent, "別の書き出し。" + long_parent):
+        text, join = stitch(parent, SECOND)
+        assert text == parent[: -len(FIRST)] + WHOLE
+        assert join.overlap.parent_start == len(parent) - len("しかし装置メーカーの受注は")
