@@ -98,6 +98,8 @@ def login_block() -> list[str] | None:
     ]
     if note := _scheduled_note():
         lines.append(f"  {note}")
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        lines.append(f"  通知メールは {settings.EMAIL_FILE_PATH} にファイルで届きます。")
     lines += ["  この案内は make login でいつでも表示できます。Ctrl-C で停止します。", rule]
     return lines
 
