@@ -7,6 +7,10 @@ PORT ?= 8000
 # process here, since honcho hands each its own PORT (the worker gets PORT+100);
 # a SITE_URL already in the environment wins.
 SITE_URL ?= http://127.0.0.1:$(PORT)
+# Where the quick start keeps its state (SQLite, queue folders, logins); settings.py reads it too.
+VAR_DIR ?= var
+# The worker's notification e-mails go to files under $(VAR_DIR)/mail: printed, they would bury the login.
+RUN_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 
 # Tests run against real PostgreSQL and Redis; override either URL to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/allforces
@@ -14,7 +18,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/2
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format messages check-services clean
+.PHONY: run login test lint format messages check-services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,15 +30,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 # The server-less Celery transport's folders, made even when var/ is already there.
-CELERY_FOLDERS := var/celery/queue var/celery/control
+CELERY_FOLDERS := $(VAR_DIR)/celery/queue $(VAR_DIR)/celery/control
 
 $(CELERY_FOLDERS):
 	mkdir -p $@
 
 run: $(VENV)/.installed | $(CELERY_FOLDERS)
 	DEBUG=1 SITE_URL='$(SITE_URL)' $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 SITE_URL='$(SITE_URL)' $(BIN)/python manage.py bootstrap_local
-	DEBUG=1 PORT=$(PORT) SITE_URL='$(SITE_URL)' $(BIN)/honcho start -f Procfile
+	DEBUG=1 SITE_URL='$(SITE_URL)' LOG_LEVEL=WARNING $(BIN)/python manage.py bootstrap_local
+	DEBUG=1 PORT=$(PORT) SITE_URL='$(SITE_URL)' EMAIL_BACKEND='$(RUN_EMAIL_BACKEND)' $(BIN)/honcho start -f Procfile
+
+# The admin URL and the demo logins `make run` prints once its web server answers; no server needed.
+login: $(VENV)/.installed
+	@DEBUG=1 SITE_URL='$(SITE_URL)' EMAIL_BACKEND='$(RUN_EMAIL_BACKEND)' LOG_LEVEL=WARNING $(BIN)/python manage.py local_login
 
 check-services: $(VENV)/.installed
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

@@ -13,9 +13,11 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+
+# The quick start's local state (SQLite, queue folders, demo logins); a test of `make run` points it elsewhere.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -368,6 +370,8 @@ READER_COPIES = env.bool("READER_COPIES", default=True)
 # Or only some of them, by name: rendering, cards, furniture, related, listings, newest.
 READER_COPIES_OFF = env.list("READER_COPIES_OFF", default=[])
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=20)
+# How long after `make run` starts the demo's scheduled article goes live (editorial/demo/build.py).
+DEMO_SCHEDULED_AFTER = timedelta(seconds=env.int("DEMO_SCHEDULED_AFTER_SECONDS", default=180))
 # A search statement running longer is cancelled and the reader told so: a phrase of
 # common characters that almost never occurs can take seconds (docs/search.md).
 SEARCH_TIME_LIMIT_MS = env.int("SEARCH_TIME_LIMIT_MS", default=1000)
