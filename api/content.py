@@ -27,7 +27,7 @@ from ninja import Router
 from taggit.models import Tag
 
 from allforces.frontend_cache.headers import tag_response
-from articles import cache, freshness, search
+from articles import cache, freshness, search, snippets
 from articles.furniture import furniture_for_page, furniture_of_each
 from articles.links import absolute_url
 from articles.models import Article, Author, Category
@@ -55,6 +55,7 @@ NOT_IN_LISTS = (
     "body",
     "search_text",
     "search_vector",
+    "body_text",
     "rendered_html",
     "rendered_toc",
     "rendered_from",
@@ -278,7 +279,7 @@ def _named_subjects(subjects) -> list[tuple[str, int]]:
 )
 def get_article(request, ident: str):
     def build():
-        live = Article.objects.published().defer("search_text", "search_vector", "card_html")
+        live = Article.objects.published().defer("search_text", "search_vector", "body_text", "card_html")
         article = live.filter(slug=ident).first() if ident.isprintable() else None
         if article is None and NUMBER.fullmatch(ident) and int(ident) <= MAX_ID:
             article = live.filter(pk=int(ident)).first()
@@ -319,7 +320,8 @@ def search_articles(request):
     start = (page_number - 1) * limit
 
     def build():
-        articles = Article.objects.published().defer(*NOT_IN_LISTS[:1], *NOT_IN_LISTS[2:])
+        # The snippets come from body_text.
+        articles = Article.objects.published().defer(*(name for name in NOT_IN_LISTS if name != "body_text"))
         articles = articles.order_by("-published_at", "-id")
         try:
             # As the search page: bounded in time, and told rather than kept waiting.
@@ -350,7 +352,7 @@ def search_articles(request):
             "results": [
                 {
                     **_summary(article, furniture[article.pk]),
-                    "snippet": search.snippet(article.search_text, query),
+                    "snippet": snippets.snippet(article.text_for_snippets(), query),
                 }
                 for article in page
             ],

@@ -16,7 +16,7 @@ from . import search
 from .freshness import LISTINGS, RENDERING, copies_in_use
 from .images import CoverField, cover_upload_to, validate_cover
 from .markdown import Rendered, render, renderer_fingerprint
-from .text import plain_text_from_html, reading_time_minutes, unique_slug
+from .text import plain_text_from_html, reader_text, reading_time_minutes, unique_slug
 from .validators import reject_control_characters, reject_control_characters_in_text
 
 # Columns save() derives from the title, excerpt and body.
@@ -24,6 +24,7 @@ DERIVED_FROM_CONTENT = (
     "reading_time",
     "search_text",
     "search_vector",
+    "body_text",
     "rendered_html",
     "rendered_toc",
     "rendered_from",
@@ -225,6 +226,9 @@ class Article(models.Model):
     version = models.PositiveIntegerField("版", default=1, editable=False)
     search_text = models.TextField(editable=False, blank=True, default="", db_default="")
     search_vector = SearchVectorField(editable=False, null=True)
+    # The body as readers read it (no markup, in its own case and width), for search snippets:
+    # search_text is folded for matching, and rendering the body for each result would cost more.
+    body_text = models.TextField(editable=False, blank=True, default="", db_default="")
     # The body's rendering, made at save so a page view does not run Markdown and the
     # sanitiser again; used only while rendered_from matches the body (see from_db).
     rendered_html = models.TextField(editable=False, blank=True, default="", db_default="")
@@ -309,10 +313,18 @@ class Article(models.Model):
         return {
             "reading_time": reading_time_minutes(plain_text),
             "search_text": search.normalise(f"{self.title}\n{self.excerpt}\n{plain_text}"),
+            "body_text": reader_text(self.rendered_body),
             "rendered_html": self.rendered.html,
             "rendered_toc": self.rendered.toc,
             "rendered_from": body_digest(self.body),
         }
+
+    def text_for_snippets(self) -> str:
+        """The body as readers read it, for search snippets: ``body_text``, or, with the stored
+        rendering turned off, worked out afresh from the body (which is then read)."""
+        if copies_in_use(RENDERING):
+            return self.body_text
+        return reader_text(self.rendered.html)
 
     @property
     def has_stored_rendering(self) -> bool:

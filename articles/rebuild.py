@@ -122,6 +122,7 @@ def _rebuild_batch(ids, *, dry_run) -> Counter:
         searching = (
             article.reading_time != fresh["reading_time"]
             or article.search_text != fresh["search_text"]
+            or article.body_text != fresh["body_text"]
             or article.search_vector != search.index_text(fresh["search_text"])
         )
         changed["rendering"] += rendering
@@ -136,6 +137,7 @@ def _rebuild_batch(ids, *, dry_run) -> Counter:
                 reading_time=fresh["reading_time"],
                 search_text=fresh["search_text"],
                 search_vector=search.index_value(fresh["search_text"]),
+                body_text=fresh["body_text"],
             )
     for article in cards_out_of_date(articles):
         changed["card"] += 1

@@ -22,12 +22,9 @@ from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Value, When
 from django.db.models.functions import Cast
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 5
-SNIPPET_CONTEXT = 60
 # How long a process trusts what it last read of PostgreSQL's gram statistics.
 SHARES_TIMEOUT = 600
 # A query whose grams the statistics put in at least this share of articles is read newest
@@ -310,26 +307,3 @@ def newest_matches(articles, query: str, *, scan: int, limit: int) -> list[int]:
 def scan_for(share: float, wanted: int, margin: float) -> int:
     """How many of the newest articles to read to expect ``margin`` times ``wanted`` matches."""
     return math.ceil(margin * wanted / share)
-
-
-def snippet(text: str, query: str) -> str:
-    """A stretch of ``text`` around the first match, with every term marked."""
-    terms = terms_of(query)
-    plain = re.sub(r"\s+", " ", text or "")
-    folded = unicodedata.normalize("NFKC", plain).lower()
-    if len(folded) != len(plain):  # width folding changed lengths: mark in the folded text
-        plain = unicodedata.normalize("NFKC", plain)
-    first = min((folded.find(term) for term in terms if term in folded), default=0)
-    start = max(0, first - SNIPPET_CONTEXT)
-    window, folded_window = (
-        plain[start : first + 2 * SNIPPET_CONTEXT],
-        folded[start : first + 2 * SNIPPET_CONTEXT],
-    )
-    pattern = "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True))
-    pieces, position = [], 0
-    for match in re.finditer(pattern, folded_window) if pattern else []:
-        pieces.append(escape(window[position : match.start()]))
-        pieces.append(f"<mark>{escape(window[match.start() : match.end()])}</mark>")
-        position = match.end()
-    pieces.append(escape(window[position:]))
-    return mark_safe(("…" if start else "") + "".join(pieces) + "…")

@@ -38,6 +38,24 @@ def plain_text_from_html(rendered_html: str) -> str:
     return html.unescape(_TAG.sub("", rendered_html))
 
 
+# What a reader does not read as the article's text: the "#" after each heading,
+# the footnote numbers in the text and the "↩" back to them (articles.markdown).
+_NOT_READ = re.compile(
+    r'<a class="headerlink"[^>]*>[^<]*</a>|<sup id="fnref[^"]*"><a [^>]*>[^<]*</a></sup>|&nbsp;<a href="#fnref[^>]*>↩</a>'
+)
+# Tags that end a block or a cell: their text is not run into the next one ("企業" and "売上"
+# in two cells, a heading and its first paragraph).
+_BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|li|dt|dd|td|th|tr|div|pre|blockquote|table|ul|ol|dl|hr|br)\b[^>]*>")
+_BLANKS = re.compile(r"\s+")
+
+
+def reader_text(rendered_html: str) -> str:
+    """The text of ``rendered_html`` (the renderer's sanitised output) as a reader reads it, in
+    its own case and width: no markup, no heading or footnote links, blanks squeezed to one space."""
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", _NOT_READ.sub("", rendered_html)))
+    return _BLANKS.sub(" ", html.unescape(text)).strip()
+
+
 def latin_word_count(text: str) -> int:
     """The Latin-script words of ``text`` (plain text); ＡＩ (full width) is one."""
     return len(_LATIN_WORD.findall(unicodedata.normalize("NFKC", text)))

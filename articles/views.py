@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import freshness, search
+from . import freshness, search, snippets
 from .cards import rendered_cards
 from .furniture import furniture_for_page
 from .images import shown_cover
@@ -37,6 +37,7 @@ NOT_ON_CARDS = (
     "body",
     "search_text",
     "search_vector",
+    "body_text",
     "rendered_html",
     "rendered_toc",
     "rendered_from",
@@ -164,7 +165,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # Anything not published is a 404, never a 403: its existence must not leak.
-        return Article.objects.published().defer("search_text", "search_vector", "card_html")
+        return Article.objects.published().defer("search_text", "search_vector", "body_text", "card_html")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -353,9 +354,10 @@ SEARCH_COUNT_CAP = 200
 class SearchView(ArticleListView):
     template_name = "articles/search.html"
     shows_cards = False  # results are a title, a date and a snippet
-    # The snippets come from search_text.
+    # The snippets come from body_text: search_text, folded for matching, is not shown.
     deferred_fields = (
         "body",
+        "search_text",
         "search_vector",
         "rendered_html",
         "rendered_toc",
@@ -419,6 +421,7 @@ class SearchView(ArticleListView):
         context["result_count"] = self.result_count
         context["result_count_cap"] = SEARCH_COUNT_CAP
         context["results"] = [
-            (article, search.snippet(article.search_text, self.query)) for article in context["articles"]
+            (article, snippets.snippet(article.text_for_snippets(), self.query))
+            for article in context["articles"]
         ]
         return context

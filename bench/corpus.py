@@ -6,7 +6,7 @@ the way they do in real Japanese: particles and common words are in nearly
 every article, topic words (投資, 推論, 半導体 …) in some, rare words in few.
 Each article draws a topic (a weighted handful of words) and writes about it.
 
-Seeding writes rows with COPY, filling ``search_text`` and ``search_vector``
+Seeding writes rows with COPY, filling ``search_text``, ``search_vector`` and ``body_text``
 exactly as ``Article.save()`` would (checked against the app's own rendering
 on a sample), because 100,000 ORM saves would take an hour.
 """
@@ -330,6 +330,11 @@ class ArticleText:
             lines.append(f"{heading}#")
             lines.extend(paragraphs)
         return "\n".join(lines)
+
+    @property
+    def reader_text(self) -> str:
+        """What ``reader_text(render(body))`` gives (``Article.body_text``)."""
+        return " ".join(" ".join([heading, *paragraphs]) for heading, paragraphs in self.sections)
 
 
 CATEGORIES = [

@@ -6,7 +6,7 @@
 Migrated by ``manage.py migrate``, then filled with COPY: articles with
 bodies of about 6,000 Japanese characters (bench/corpus.py), 1–2 categories
 and 1–2 authors each, 5 tags each from a pool of 300. ``search_text``,
-``search_vector`` and ``reading_time`` are what ``Article.save()`` stores;
+``search_vector``, ``body_text`` and ``reading_time`` are what ``Article.save()`` stores;
 the first articles are checked against the app's own rendering. A table
 ``bench_seed`` records the count and the corpus version, so a re-run with
 the same ones reuses the database (seeding takes several minutes).
@@ -29,7 +29,7 @@ BENCH_DB = os.environ.get("BENCH_PAGES_DB", "allforces_bench_pages")
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 DATABASE_URL = SERVER.rsplit("/", 1)[0] + f"/{BENCH_DB}"
 COUNT = int(os.environ.get("BENCH_ARTICLES", "100000"))
-CORPUS_VERSION = 2
+CORPUS_VERSION = 3  # 3: body_text
 CHECKED_AGAINST_APP = 20
 # Generating text is most of the seeding time: each distinct body is shared by
 # COUNT / BODIES articles (far apart in time), each with its own title and excerpt.
@@ -56,7 +56,7 @@ def article_rows(number, body=None):
 
     rng = random.Random(number)
     text = corpus.ArticleText(random.Random(f"body-{body_of(number)}"), rng)
-    plain, body_grams, reading_time = body or body_parts(text)
+    plain, body_grams, reading_time, body_text = body or body_parts(text)
     search_text = search.normalise(f"{text.title}\n{text.excerpt}\n{plain}")
     # The three parts are separated by whitespace, so the grams of the whole are the union.
     grams = body_grams | search.grams(search.normalise(f"{text.title}\n{text.excerpt}"))
@@ -79,6 +79,7 @@ def article_rows(number, body=None):
         vector,
         "",
         "",
+        body_text,
     )
     # The author links carry a copy of when the article went live (ArticleAuthor.live_since).
     authors = [(number, author, position, when) for position, author in enumerate(_some(rng, corpus.AUTHORS))]
@@ -100,7 +101,7 @@ def body_parts(text):
     from articles.text import reading_time_minutes
 
     plain = text.plain_text
-    return plain, search.grams(search.normalise(plain)), reading_time_minutes(plain)
+    return plain, search.grams(search.normalise(plain)), reading_time_minutes(plain), text.reader_text
 
 
 _TAG_WEIGHTS = [1 / rank**0.8 for rank in range(1, corpus.TAGS + 1)]
@@ -131,15 +132,17 @@ def check_against_app():
     """The seeder's search columns equal what Article.save() computes, on a sample."""
     from articles import search
     from articles.markdown import render
-    from articles.text import plain_text_from_html, reading_time_minutes
+    from articles.text import plain_text_from_html, reader_text, reading_time_minutes
 
     for number in range(1, CHECKED_AGAINST_APP + 1):
         text = corpus.ArticleText(random.Random(f"body-{body_of(number)}"), random.Random(number))
-        plain = plain_text_from_html(render(text.body).html)
+        rendered = render(text.body).html
+        plain = plain_text_from_html(rendered)
         expected = search.normalise(f"{text.title}\n{text.excerpt}\n{plain}")
         article = article_rows(number)[0]
         vector = " ".join(sorted(search._lexeme(gram) for gram in search.grams(expected)))
-        if (article[12], article[13], article[10]) != (expected, vector, reading_time_minutes(plain)):
+        found = (article[12], article[13], article[10], article[16])
+        if found != (expected, vector, reading_time_minutes(plain), reader_text(rendered)):
             raise SystemExit(f"seeder disagrees with Article.save() on article {number}")
 
 
@@ -207,7 +210,7 @@ def seed(count=COUNT):
                     cursor,
                     "COPY articles_article (id, title, slug, body, excerpt, status, publish_at, published_at,"
                     " created_at, updated_at, reading_time, version, search_text, search_vector, cover,"
-                    " cover_alt) FROM STDIN",
+                    " cover_alt, body_text) FROM STDIN",
                     [rows[0] for rows in chunk],
                 )
                 copy_rows(

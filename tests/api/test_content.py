@@ -218,6 +218,18 @@ class TestList:
         assert response.status_code == 400
         assert "page は" in response.json()["detail"]
 
+    def test_search_snippets_are_the_body_as_written_with_the_match_marked(self, content):
+        live(
+            "gpu-supply",
+            title="GPU 特集：生成AIの計算資源",
+            body="## 生成ＡＩの計算資源\n\n**Google** は *ＧＰＵ* を [自社設計のチップ](https://example.com) と併用します。",
+        )
+        (result,) = content.get("/search", params={"q": "gpu"}).json()["results"]
+        assert (
+            result["snippet"]
+            == "生成ＡＩの計算資源 Google は <mark>ＧＰＵ</mark> を 自社設計のチップ と併用します。"
+        )
+
     def test_search_without_words_is_a_400(self, content):
         response = content.get("/search", params={"q": "  "})
         assert response.status_code == 400

@@ -168,6 +168,17 @@ class EditorialWorld(RuleBasedStateMachine):
             with after_commit():
                 assert workflow.publish_due_articles([article.pk]) == 1
 
+    @rule(pick=PICK, opening=st.sampled_from(["書き直した**記事**の冒頭。", "## 記事の新しい見出し"]))
+    def rewrite_a_live_articles_body(self, pick, opening):
+        """What search pages show of it (the snippet) follows its body."""
+        live = self._live()
+        if live:
+            article = live[pick % len(live)]
+            article.body = f"{opening}\n\n{READY_BODY}"
+            with after_commit():
+                article.save()
+                commit_content_change(article, by=self.editor)
+
     @rule(pick=PICK, words=st.sampled_from(["直した題", "別の題", "新しい題"]))
     def retitle_a_live_article(self, pick, words):
         live = self._live()

@@ -29,6 +29,7 @@ COPIES = (
     "rendered_html",
     "rendered_from",
     "search_text",
+    "body_text",
     "reading_time",
     "search_vector",
 )
@@ -228,8 +229,19 @@ def test_a_body_changed_by_a_queryset_update_is_rendered_indexed_and_found(clien
     counts, _ = rebuild()
 
     assert changed(counts) == {"rendering": 1, "search": 1}
-    assert shown.title in page(client, f"{search}?q=量子コンピューター")
+    found = page(client, f"{search}?q=量子コンピューター")
+    assert shown.title in found
+    assert "新しい見出し <mark>量子コンピューター</mark>の話です。" in found
     assert "新しい見出し" in page(client, shown.get_absolute_url())
+
+
+def test_body_text_missing_after_the_migration_is_filled_for_the_snippets(client, shown, rebuild):
+    # The column is added empty: until the rebuild, a result shows no snippet at all.
+    Article.objects.update(body_text="")
+    search = f"{reverse('articles:search')}?q={shown.title[:2]}"
+    assert '<p class="snippet"></p>' in page(client, search)
+    assert changed(rebuild()[0]) == {"search": 1}
+    assert '<p class="snippet">本文です。</p>' in page(client, search)
 
 
 def test_a_rendering_made_by_another_renderer_is_made_again(shown, rebuild):

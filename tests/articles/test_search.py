@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles import search, views
 from articles.models import Article
+from editorial.revisions import commit_content_change
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,37 @@ def test_title_matches_rank_first_and_snippets_mark_the_terms(client, author, co
     assert set(titles) == {"AIチップの需要", "別の記事"}
     html = response.content.decode()
     assert "<mark>推論</mark>" in html
+
+
+def test_snippets_show_the_body_as_written_with_the_match_marked(client, author):
+    # What readers saw before: "gpu", "生成aiの", a stray "#" and the title inside the snippet.
+    make_article(
+        title="GPU 特集：生成AIの計算資源",
+        body="## 生成ＡＩの計算資源\n\n**Google** は *ＧＰＵ* を [自社設計のチップ](https://example.com) と併用します。",
+        authors=[author],
+        published=True,
+    )
+    for query in ("gpu", "ＧＰＵ"):
+        response = client.get(reverse("articles:search"), {"q": query})
+        snippet = re.search(r'<p class="snippet">(.*?)</p>', response.content.decode(), re.S).group(1)
+        assert (
+            snippet == "生成ＡＩの計算資源 Google は <mark>ＧＰＵ</mark> を 自社設計のチップ と併用します。"
+        )
+    response = client.get(reverse("articles:search"), {"q": "生成ai"})
+    assert "<mark>生成ＡＩ</mark>の計算資源 Google は" in response.content.decode()
+
+
+def test_a_snippet_follows_an_edit_of_the_body(client, author, editor, django_capture_on_commit_callbacks):
+    article = make_article(title="記事", body="旧い本文の GPU。", authors=[author], published=True)
+    assert (
+        "旧い本文の <mark>GPU</mark>" in client.get(reverse("articles:search"), {"q": "gpu"}).content.decode()
+    )
+    article.body = "新しい本文の Gpu。"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+        commit_content_change(article, by=editor)
+    page = client.get(reverse("articles:search"), {"q": "gpu"}).content.decode()
+    assert "新しい本文の <mark>Gpu</mark>" in page and "旧い本文" not in page
 
 
 def test_empty_and_overlong_queries_are_handled(client, corpus):

@@ -63,10 +63,14 @@ def test_reader_pages_render_without_console_errors(page, live_server, site, dev
         assert response.status == 200, url
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px on {device}"
-        if name in ("home", "article"):
+        if name in ("home", "article") or (name, device) == ("search", "mobile"):
             page.screenshot(path=SCREENSHOTS / f"{name}-{device}.png", full_page=name == "home")
     assert errors == []
     page.goto(f"{live_server.url}/search/?q=%E5%8D%8A%E5%B0%8E%E4%BD%93")
     assert page.locator(".snippet mark").first.inner_text() == "半導体"
+    # The body as written: not the title again, no heading's "#".
+    snippet = page.locator(".snippet").first.inner_text()
+    assert snippet.startswith("半導体の在庫調整は終わりに近づいています。 在庫の動き 顧客企業")
+    assert "#" not in snippet and "サイクルの読み方" not in snippet
     page.goto(f"{live_server.url}{site.get_absolute_url()}")
     assert page.locator(".toc li").count() == 4  # three sections here and READY_BODY's own

@@ -98,7 +98,7 @@ def test_search_snippet_marks_terms_and_escapes_the_rest(client, writer):
     # A code span keeps the markup as text, so it is in the searchable text and the snippet.
     make_article(title="記事", body="GPU `<img src=x onerror=alert(7331)>` GPU市場", published=True)
     page = client.get(reverse("articles:search"), {"q": "GPU"}).content.decode()
-    assert "<mark>gpu</mark>" in page
+    assert "<mark>GPU</mark>" in page
     assert_payload_is_text(page)
 
 
