@@ -148,3 +148,9 @@ def test_the_editorial_api_is_never_answered_from_the_store(client, editor):
     tokens.revoke(ApiToken.objects.filter(pk=token.pk))
 
     assert client.get(f"/api/v1/articles/{article.pk}", headers=bearer).status_code == 401
+
+
+def test_a_host_not_allowed_is_refused_even_when_the_answer_is_stored(client):
+    article = live("host")
+    assert client.get(f"{CONTENT}/articles/{article.pk}").status_code == 200
+    assert client.get(f"{CONTENT}/articles/{article.pk}", headers={"Host": "evil.example"}).status_code == 400
