@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "editorial.legacy_urls.LegacyURLRedirectMiddleware",
     # Stored pages for readers without a session skip everything below it.
     "articles.cache.ReaderPageCacheMiddleware",
+    # Stored content-API answers, as early: the API's views and routing are below.
+    "api.stored.StoredAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -3,14 +3,14 @@
 No token is needed and none changes anything: every answer is built from
 ``Article.objects.published()``, as the reader pages are, so a draft, an
 article in review, one scheduled for later or one archived is a 404 or absent
-whoever asks. Answers are stored like the reader pages (articles.cache): under
-the keys of what they show (articles.freshness), forgotten by the same events,
-with an ETag over their bytes for conditional GET.
+whoever asks. Answers are stored like the reader pages (articles.cache), and
+served from the store as early (api.stored): under the keys of what they show
+(articles.freshness), forgotten by the same events, with an ETag over their
+bytes for conditional GET.
 """
 
 import base64
 import binascii
-import hashlib
 import json
 import re
 from datetime import date, datetime, time, timedelta
@@ -47,8 +47,6 @@ MAX_LIMIT = 50
 SEARCH_COUNT_CAP = 200
 # Far enough to page through every counted result at the smallest limit.
 MAX_SEARCH_PAGE = SEARCH_COUNT_CAP
-# The answers' own form, part of their cache key (as articles.cache.PAGE_FORM for pages).
-ANSWER_FORM = 1
 FILTERS = {"category": "categories__slug", "tag": "tags__slug", "author": "article_authors__author__slug"}
 # Lists and search results carry neither the body nor its renderings.
 NOT_IN_LISTS = (
@@ -93,28 +91,17 @@ def _summary(article, furniture) -> dict:
     }
 
 
-def _answer(request, key_parts, build):
-    """The answer for ``key_parts``, from the store while nothing it shows has changed, else
-    ``build()`` -> (body, keys shown, whether it may be stored); conditional GET answered."""
-    wanted = json.dumps([ANSWER_FORM, request.path, *key_parts], cls=DjangoJSONEncoder, ensure_ascii=False)
-    key = "api-content:" + hashlib.sha256(wanted.encode()).hexdigest()
-    started_at, stored = cache.find_page(key)
-    if stored is not None:
-        status, headers, content = stored
-        response = HttpResponse(content, status=status, headers=dict(headers))
-    else:
-        body, shows, storable = build()
-        response = HttpResponse(
-            json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), content_type="application/json"
-        )
-        shows = sorted({cache.EVERYTHING, *shows})
-        set_response_etag(response)
-        _mark_shared(request, response, shows)
-        if storable and "private" not in response["Cache-Control"]:
-            # The clock was read before the build: an event committed meanwhile outdates it.
-            cache.store_page(
-                key, built=started_at, shows=shows, page=(200, list(response.items()), response.content)
-            )
+def _answer(request, body, shows, *, storable=True):
+    """``body`` as JSON, marked with what it shows (``shows``) for the store (api.stored) and the
+    front-end caches; conditional GET answered. Unless ``storable``, it is never kept."""
+    response = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), content_type="application/json"
+    )
+    response.shows = sorted({cache.EVERYTHING, *shows})
+    set_response_etag(response)
+    _mark_shared(request, response, response.shows)
+    # An answer for an editor's browser is marked private, and not kept, as pages are not.
+    response.same_for_every_reader = storable and "private" not in response["Cache-Control"]
     return cache.answer_conditionally(request, response)
 
 
@@ -203,6 +190,11 @@ LIST_PARAMETERS = [
     _query("since", "この日以降に公開（YYYY-MM-DD）"),
     _query("until", "この日までに公開（YYYY-MM-DD）"),
 ]
+SEARCH_PARAMETERS = [
+    _query("q", "検索語（空白で区切ると、すべてを含む記事）"),
+    _query("limit", f"1ページの件数（1〜{MAX_LIMIT}、既定 {DEFAULT_LIMIT}）", "integer"),
+    _query("page", f"ページ番号（1〜{SEARCH_COUNT_CAP}）", "integer"),
+]
 CONDITIONAL = {200: None, 304: None, 400: ErrorOut}
 
 
@@ -223,41 +215,38 @@ def list_articles(request):
     after = decode_cursor(cursor) if cursor else None
     subjects = {name: _slug(params.get(name), name) for name in ("category", "tag", "author")}
 
-    def build():
-        articles = Article.objects.published()
-        for name, slug in subjects.items():
-            if slug:
-                articles = articles.filter(**{FILTERS[name]: slug})
-        if since:
-            articles = articles.filter(published_at__gte=_start_of(since))
-        if until:
-            articles = articles.filter(published_at__lt=_start_of(until + timedelta(days=1)))
-        if after:
-            moment, pk = after
-            articles = articles.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
-        page = list(articles.defer(*NOT_IN_LISTS).order_by("-published_at", "-id")[: limit + 1])
-        page, more = page[:limit], len(page) > limit
-        furniture = furniture_of_each(article.pk for article in page)
-        shows = {freshness.TIMELINE}
-        for article in page:
-            shows.add(freshness.article_key(article.pk))
-            shows |= _shown_subjects(furniture[article.pk])
-        named = _named_subjects(subjects)
-        shows |= {freshness.subject_key(kind, pk) for kind, pk in named}
-        next_cursor = encode_cursor(page[-1]) if more else None
-        query = {k: v for k, v in {**subjects, "since": since, "until": until, "limit": limit}.items() if v}
-        body = {
-            "results": [_summary(article, furniture[article.pk]) for article in page],
-            "next_cursor": next_cursor,
-            "next": absolute_url(f"{request.path}?{urlencode({**query, 'cursor': next_cursor})}")
-            if next_cursor
-            else None,
-        }
-        # A list by a name nobody has yet is not kept: no key would forget it once someone does.
-        storable = len(named) == sum(1 for slug in subjects.values() if slug)
-        return body, shows, storable
-
-    return _answer(request, [limit, since, until, cursor, subjects], build)
+    articles = Article.objects.published()
+    for name, slug in subjects.items():
+        if slug:
+            articles = articles.filter(**{FILTERS[name]: slug})
+    if since:
+        articles = articles.filter(published_at__gte=_start_of(since))
+    if until:
+        articles = articles.filter(published_at__lt=_start_of(until + timedelta(days=1)))
+    if after:
+        moment, pk = after
+        articles = articles.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+    page = list(articles.defer(*NOT_IN_LISTS).order_by("-published_at", "-id")[: limit + 1])
+    page, more = page[:limit], len(page) > limit
+    furniture = furniture_of_each(article.pk for article in page)
+    shows = {freshness.TIMELINE}
+    for article in page:
+        shows.add(freshness.article_key(article.pk))
+        shows |= _shown_subjects(furniture[article.pk])
+    named = _named_subjects(subjects)
+    shows |= {freshness.subject_key(kind, pk) for kind, pk in named}
+    next_cursor = encode_cursor(page[-1]) if more else None
+    query = {k: v for k, v in {**subjects, "since": since, "until": until, "limit": limit}.items() if v}
+    body = {
+        "results": [_summary(article, furniture[article.pk]) for article in page],
+        "next_cursor": next_cursor,
+        "next": absolute_url(f"{request.path}?{urlencode({**query, 'cursor': next_cursor})}")
+        if next_cursor
+        else None,
+    }
+    # A list by a name nobody has yet is not kept: no key would forget it once someone does.
+    storable = len(named) == sum(1 for slug in subjects.values() if slug)
+    return _answer(request, body, shows, storable=storable)
 
 
 def _named_subjects(subjects) -> list[tuple[str, int]]:
@@ -278,24 +267,21 @@ def _named_subjects(subjects) -> list[tuple[str, int]]:
     response={**CONDITIONAL, 200: ContentDetailOut, 404: ErrorOut},
 )
 def get_article(request, ident: str):
-    def build():
-        live = Article.objects.published().defer("search_text", "search_vector", "body_text", "card_html")
-        article = live.filter(slug=ident).first() if ident.isprintable() else None
-        if article is None and NUMBER.fullmatch(ident) and int(ident) <= MAX_ID:
-            article = live.filter(pk=int(ident)).first()
-        if article is None:
-            raise ApiError(404, "記事が見つかりません。")
-        if not article.has_stored_rendering and freshness.copies_in_use(freshness.RENDERING):
-            article.store_rendering()
-        furniture = furniture_for_page(article)
-        body = {
-            **_summary(article, furniture),
-            "first_published_at": article.first_published_at,
-            "html": str(article.rendered_body),
-        }
-        return body, {freshness.article_key(article.pk), *_shown_subjects(furniture)}, True
-
-    return _answer(request, [ident], build)
+    live = Article.objects.published().defer("search_text", "search_vector", "body_text", "card_html")
+    article = live.filter(slug=ident).first() if ident.isprintable() else None
+    if article is None and NUMBER.fullmatch(ident) and int(ident) <= MAX_ID:
+        article = live.filter(pk=int(ident)).first()
+    if article is None:
+        raise ApiError(404, "記事が見つかりません。")
+    if not article.has_stored_rendering and freshness.copies_in_use(freshness.RENDERING):
+        article.store_rendering()
+    furniture = furniture_for_page(article)
+    body = {
+        **_summary(article, furniture),
+        "first_published_at": article.first_published_at,
+        "html": str(article.rendered_body),
+    }
+    return _answer(request, body, {freshness.article_key(article.pk), *_shown_subjects(furniture)})
 
 
 @router.get(
@@ -303,13 +289,7 @@ def get_article(request, ident: str):
     auth=None,
     summary="公開中の記事の検索（日本語）",
     response={**CONDITIONAL, 200: ContentSearchOut},
-    openapi_extra={
-        "parameters": [
-            _query("q", "検索語（空白で区切ると、すべてを含む記事）"),
-            _query("limit", f"1ページの件数（1〜{MAX_LIMIT}、既定 {DEFAULT_LIMIT}）", "integer"),
-            _query("page", f"ページ番号（1〜{SEARCH_COUNT_CAP}）", "integer"),
-        ]
-    },
+    openapi_extra={"parameters": SEARCH_PARAMETERS},
 )
 def search_articles(request):
     query = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH * 2]
@@ -319,53 +299,50 @@ def search_articles(request):
     page_number = _page(request.GET.get("page"))
     start = (page_number - 1) * limit
 
-    def build():
-        # The snippets come from body_text.
-        articles = Article.objects.published().defer(*(name for name in NOT_IN_LISTS if name != "body_text"))
-        articles = articles.order_by("-published_at", "-id")
-        try:
-            # As the search page: bounded in time, and told rather than kept waiting.
-            with transaction.atomic(savepoint=False):
-                search.limit_time(settings.SEARCH_TIME_LIMIT_MS)
-                found = search.find(articles, query, cap=SEARCH_COUNT_CAP, page_end=start + limit + 1)
-                if found.walk:
-                    search.walk_the_date_index()
-                page = list(found.articles[start : start + limit + 1])
-                count, cut_short = found.count, False
-        except OperationalError as error:
-            if not search.ran_out_of_time(error):
-                raise
-            page, count, cut_short = [], 0, True
-        page, more = page[:limit], len(page) > limit
-        furniture = furniture_of_each(article.pk for article in page)
-        shows = {freshness.SEARCH, *(freshness.article_key(article.pk) for article in page)}
-        for article in page:
-            shows |= _shown_subjects(furniture[article.pk])
-        notes = search.query_notes(query)
-        if cut_short:
-            notes.append("この言葉の検索は時間がかかりすぎるため、途中でやめました。")
-        body = {
-            "query": query,
-            "count": min(count, SEARCH_COUNT_CAP),
-            "more_than_count": count > SEARCH_COUNT_CAP,
-            "notes": notes,
-            "results": [
-                {
-                    **_summary(article, furniture[article.pk]),
-                    "snippet": snippets.snippet(article.text_for_snippets(), query),
-                }
-                for article in page
-            ],
-            "page": page_number,
-            "next": absolute_url(
-                f"{request.path}?{urlencode({'q': query, 'limit': limit, 'page': page_number + 1})}"
-            )
-            if more
-            else None,
-        }
-        return body, shows, not cut_short
-
-    return _answer(request, [query, limit, page_number], build)
+    # The snippets come from body_text.
+    articles = Article.objects.published().defer(*(name for name in NOT_IN_LISTS if name != "body_text"))
+    articles = articles.order_by("-published_at", "-id")
+    try:
+        # As the search page: bounded in time, and told rather than kept waiting.
+        with transaction.atomic(savepoint=False):
+            search.limit_time(settings.SEARCH_TIME_LIMIT_MS)
+            found = search.find(articles, query, cap=SEARCH_COUNT_CAP, page_end=start + limit + 1)
+            if found.walk:
+                search.walk_the_date_index()
+            page = list(found.articles[start : start + limit + 1])
+            count, cut_short = found.count, False
+    except OperationalError as error:
+        if not search.ran_out_of_time(error):
+            raise
+        page, count, cut_short = [], 0, True
+    page, more = page[:limit], len(page) > limit
+    furniture = furniture_of_each(article.pk for article in page)
+    shows = {freshness.SEARCH, *(freshness.article_key(article.pk) for article in page)}
+    for article in page:
+        shows |= _shown_subjects(furniture[article.pk])
+    notes = search.query_notes(query)
+    if cut_short:
+        notes.append("この言葉の検索は時間がかかりすぎるため、途中でやめました。")
+    body = {
+        "query": query,
+        "count": min(count, SEARCH_COUNT_CAP),
+        "more_than_count": count > SEARCH_COUNT_CAP,
+        "notes": notes,
+        "results": [
+            {
+                **_summary(article, furniture[article.pk]),
+                "snippet": snippets.snippet(article.text_for_snippets(), query),
+            }
+            for article in page
+        ],
+        "page": page_number,
+        "next": absolute_url(
+            f"{request.path}?{urlencode({'q': query, 'limit': limit, 'page': page_number + 1})}"
+        )
+        if more
+        else None,
+    }
+    return _answer(request, body, shows, storable=not cut_short)
 
 
 def _page(raw: str | None) -> int:

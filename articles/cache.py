@@ -48,8 +48,9 @@ EVERYTHING = "all"
 # release that changes the form must change this, so that while old and new releases run
 # side by side (a rolling deploy) neither reads what the other stored.
 PAGE_FORM = 2
-# Paths this middleware never stores, so it does not look for them either: the content API
-# keeps its own answers (api.content), under keys that count all of its parameters.
+# Paths this middleware never stores, so it does not look for them either: the content API's
+# answers are kept by a middleware of their own (api.stored), under keys that count the
+# parameters each answer reads.
 NOT_PAGES = ("/api/",)
 
 _STAMP_SCRIPT = """
@@ -212,7 +213,50 @@ def cached_for_readers(view):
     return wrapper
 
 
-class ReaderPageCacheMiddleware:
+class StoredResponseMiddleware:
+    """Answer a request from a stored copy before the middleware below, or store what the view
+    marked (``same_for_every_reader``, with its keys in ``shows``) under the request's key.
+
+    ``key(request)`` names the stored copy, or is None for a request never stored or served.
+    The host is validated before anything is served. The copy is stored with the headers the
+    inner middleware added; the outer ones are added to every response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def key(self, request) -> str | None:
+        raise NotImplementedError
+
+    def __call__(self, request):
+        key = self.key(request)
+        if key is None:
+            return self.get_response(request)
+        # What CommonMiddleware would check below: a stored copy must not answer a host
+        # ALLOWED_HOSTS refuses (DisallowedHost becomes the 400 page).
+        request.get_host()
+        started_at, stored = find_page(key)
+        if stored is not None:
+            return answer_conditionally(request, _rebuild(stored))
+        # The clock was read before rendering: an event committed meanwhile stamps its keys
+        # with a newer number, so this copy is not served past it.
+        response = self.get_response(request)
+        if (
+            getattr(response, "same_for_every_reader", False)
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+        ):
+            store_page(
+                key,
+                built=started_at,
+                shows=response.shows,
+                page=(response.status_code, list(response.items()), response.content),
+            )
+        return response
+
+
+class ReaderPageCacheMiddleware(StoredResponseMiddleware):
     """Serve readers without a session a stored copy of a public page.
 
     It sits before the session, authentication, CSRF and message middleware,
@@ -232,39 +276,14 @@ class ReaderPageCacheMiddleware:
     from the page's own Last-Modified, so a stored page costs no SQL at all.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def key(self, request) -> str | None:
         if (
             request.method != "GET"
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or request.path.startswith(NOT_PAGES)
         ):
-            return self.get_response(request)
-        # What CommonMiddleware would check below: a stored page must not answer a host
-        # ALLOWED_HOSTS refuses (DisallowedHost becomes the 400 page).
-        request.get_host()
-        key = page_key(request)
-        started_at, stored = find_page(key)
-        if stored is not None:
-            return answer_conditionally(request, _rebuild(stored))
-        # The clock was read before rendering: an event committed meanwhile stamps its keys
-        # with a newer number, so this page is not served past it.
-        response = self.get_response(request)
-        if (
-            getattr(response, "same_for_every_reader", False)
-            and response.status_code == 200
-            and not response.cookies
-            and not response.streaming
-        ):
-            store_page(
-                key,
-                built=started_at,
-                shows=response.shows,
-                page=(response.status_code, list(response.items()), response.content),
-            )
-        return response
+            return None
+        return page_key(request)
 
 
 def page_key(request) -> str:

@@ -21,15 +21,21 @@ variants are bench/reader_pages.py's:
 - uncached: Django's dummy cache, nothing stored at all.
 
 SQL queries per request are counted through Django's test client against the
-same database. Prints Markdown for docs/benchmarks.md and writes
+same database. The stored page and answers are also timed in one process through
+the test client (the whole middleware stack, no gunicorn), asked for in turn
+BENCH_ROUNDS times (2,000 by default): wrk measures one URL after another, so on
+a shared machine a change of load between them moves its ratios; in turn, it
+weighs on each alike. Prints Markdown for docs/benchmarks.md and writes
 var/bench-content-api.json.
 """
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,11 +49,14 @@ BENCH_DB = "allforces_bench_api_content"
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 DATABASE_URL = SERVER.rsplit("/", 1)[0] + f"/{BENCH_DB}"
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2000"))
 REDIS = os.environ.get("BENCH_API_REDIS", "redis://127.0.0.1:6379/7")
 PREFIX = "bench-api-content"
 VARIANTS = ["cached", "after a publish", "uncached"]
 SETTINGS = [
-    f"{name}={os.environ[name]}" for name in ("BENCH_SECONDS", "BENCH_ARTICLES") if name in os.environ
+    f"{name}={os.environ[name]}"
+    for name in ("BENCH_SECONDS", "BENCH_ARTICLES", "BENCH_ROUNDS")
+    if name in os.environ
 ]
 COMMAND = " ".join([*SETTINGS, ".venv/bin/python -m bench.content_api"])
 
@@ -84,6 +93,18 @@ def env_for(variant, static_root):
     }
 
 
+_REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
+IN_PROCESS_CACHES = {
+    "uncached": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "cached": {**_REDIS, "KEY_PREFIX": f"{PREFIX}-counts"},
+    "after a publish": {
+        **_REDIS,
+        "KEY_PREFIX": f"{PREFIX}-counts",
+        "BACKEND": "bench.cache.PagesNeverFoundCache",
+    },
+}
+
+
 def query_counts(paths):
     """SQL queries per request in each variant, a worker's second request (its first also looks
     up what it keeps for its lifetime)."""
@@ -99,23 +120,31 @@ def query_counts(paths):
             raise RuntimeError(f"{path}: HTTP {response.status_code}")
         return len(queries)
 
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
-    caches = {
-        "uncached": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-        "cached": {**redis, "KEY_PREFIX": f"{PREFIX}-counts"},
-        "after a publish": {
-            **redis,
-            "KEY_PREFIX": f"{PREFIX}-counts",
-            "BACKEND": "bench.cache.PagesNeverFoundCache",
-        },
-    }
     counts = {path: {} for path in paths}
     for variant in VARIANTS:
-        with override_settings(CACHES={"default": caches[variant]}):
+        with override_settings(CACHES={"default": IN_PROCESS_CACHES[variant]}):
             for path in paths:
                 count(path)
                 counts[path][variant] = count(path)
     return counts
+
+
+def in_turn(paths):
+    """Median milliseconds of a request for each of ``paths`` from the warm store, in process,
+    the paths asked for in turn ROUNDS times."""
+    from django.test import Client, override_settings
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    taken = {path: [] for path in paths}
+    with override_settings(CACHES={"default": IN_PROCESS_CACHES["cached"]}):
+        for path in paths:
+            client.get(path)
+        for _ in range(ROUNDS):
+            for path in paths:
+                started = time.perf_counter()
+                client.get(path)
+                taken[path].append(time.perf_counter() - started)
+    return {path: statistics.median(times) * 1000 for path, times in taken.items()}
 
 
 def size_of(base, path):
@@ -142,7 +171,7 @@ def forget():
         store.delete(key)
 
 
-def report(results, counts, measured, started_at, load_before):
+def report(results, counts, medians, measured, started_at, load_before):
     cpu = next(
         line.split(":", 1)[1].strip()
         for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -180,6 +209,16 @@ def report(results, counts, measured, started_at, load_before):
             f"| {variant} | {slug['rps'] / page['rps']:.2f} | {pk['rps'] / page['rps']:.2f}"
             f" | {page['p50_ms']:.2f} ms | {slug['p50_ms']:.2f} ms | {pk['p50_ms']:.2f} ms |"
         )
+    page = medians[measured[2][1]]
+    lines += [
+        "",
+        f"#### cached, in process, asked for in turn ({ROUNDS:,} rounds)",
+        "",
+        "| URL | median | ÷ article page (time; below 1 is faster) |",
+        "| --- | ---: | ---: |",
+    ]
+    for label, path in measured[2:]:
+        lines.append(f"| {label} | {medians[path]:.3f} ms | {medians[path] / page:.2f} |")
     return "\n".join(lines)
 
 
@@ -201,6 +240,7 @@ def main():
 
         django.setup()
         counts = query_counts([path for _, path in measured])
+        medians = in_turn([path for _, path in measured[2:]])
         from django.db import connections
 
         connections.close_all()
@@ -209,13 +249,17 @@ def main():
         finally:
             forget()
     assert set(VARIANTS) <= set(ALL_VARIANTS)
-    text = report(results, counts, measured, started_at, load_before)
+    text = report(results, counts, medians, measured, started_at, load_before)
     print()
     print(f"Command: `{COMMAND}`")
     print(text)
     out = ROOT / "var" / "bench-content-api.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"command": COMMAND, "results": results, "counts": counts}, indent=1))
+    out.write_text(
+        json.dumps(
+            {"command": COMMAND, "results": results, "counts": counts, "in_turn_ms": medians}, indent=1
+        )
+    )
 
 
 if __name__ == "__main__":
