@@ -321,8 +321,9 @@ class Article(models.Model):
 
     def text_for_snippets(self) -> str:
         """The body as readers read it, for search snippets: ``body_text``, or, with the stored
-        rendering turned off, worked out afresh from the body (which is then read)."""
-        if copies_in_use(RENDERING):
+        rendering turned off (or on a row not yet filled after an upgrade, until
+        ``rebuild_reader_copies`` runs), worked out afresh from the body (which is then read)."""
+        if copies_in_use(RENDERING) and self.body_text:
             return self.body_text
         return reader_text(self.rendered.html)
 
