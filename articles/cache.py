@@ -191,10 +191,11 @@ def cached_for_readers(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response.same_for_every_reader = True
-        if response.status_code == 200:
-            if hasattr(response, "render"):
-                response.render()  # before its keys: the template records what it shows too
+        if response.status_code == 200 and hasattr(response, "render"):
+            response.render()  # before its keys: the template records what it shows too
+        # A page rendered without part of itself (articles.templatetags.site_navigation) is kept by no cache.
+        response.same_for_every_reader = not getattr(request, "page_incomplete", False)
+        if response.status_code == 200 and response.same_for_every_reader:
             shown_by_template = getattr(request, "shown_by_template", ())
             response.shows = sorted({EVERYTHING, *getattr(response, "shows", ()), *shown_by_template})
             if settings.FRONTEND_CACHE_PURGERS:
