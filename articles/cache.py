@@ -195,9 +195,13 @@ def cached_for_readers(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response.same_for_every_reader = True
-        if response.status_code == 200:
-            response.shows = sorted({EVERYTHING, *getattr(response, "shows", ())})
+        if response.status_code == 200 and hasattr(response, "render"):
+            response.render()  # before its keys: the template records what it shows too
+        # A page rendered without part of itself (articles.templatetags.site_navigation) is kept by no cache.
+        response.same_for_every_reader = not getattr(request, "page_incomplete", False)
+        if response.status_code == 200 and response.same_for_every_reader:
+            shown_by_template = getattr(request, "shown_by_template", ())
+            response.shows = sorted({EVERYTHING, *getattr(response, "shows", ()), *shown_by_template})
             if settings.FRONTEND_CACHE_PURGERS:
                 # A shared cache may keep the page only where the app can make it forget it.
                 tag_response(request, response, response.shows, s_maxage=settings.FRONTEND_CACHE_SECONDS)
@@ -205,8 +209,6 @@ def cached_for_readers(view):
             # neighbour), not only its article: it was last modified when it was built, and it
             # is built again only when one of its keys is stamped. The ETag follows the bytes.
             response["Last-Modified"] = http_date()
-            if hasattr(response, "render"):
-                response.render()
             set_response_etag(response)
         return answer_conditionally(request, response)
 

@@ -14,6 +14,8 @@ Every reader page names what it shows in surrogate keys:
                     archives, the site's feeds and the sitemap.
 ``featured``        which categories home's first page features, with which
                     article.
+``categories``      the site header's menu: every category's name, address
+                    and place in the order. Every page with the header.
 ``archive-<y>-<m>`` one month's archive (and ``archive-<y>`` the year's).
 ``search``          every search result page.
 ``feeds``           every feed (items carry text, names and links alike).
@@ -42,6 +44,9 @@ TIMELINE = "timeline"
 # or coming down (``timeline`` covers those) and by a live article joining or leaving a
 # category, which is why it has a key of its own.
 FEATURED = "featured"
+# The site header lists every category (articles/templatetags/site_navigation.py), so every
+# page with the header carries this key, and adding, editing or deleting a category forgets it.
+CATEGORY_MENU = "categories"
 SEARCH = "search"
 FEEDS = "feeds"
 EVERYTHING = cache.EVERYTHING
@@ -98,6 +103,13 @@ def shown_by_cards(articles) -> set[str]:
         keys.add(article_key(article.pk))
         keys.update(article.card_shows)
     return keys
+
+
+def page_shows(request, keys) -> None:
+    """Record that the page being rendered for ``request`` shows ``keys`` besides what its view
+    named: for what the shared template shows on every page (the header's menu), so no view
+    can forget it. articles.cache.cached_for_readers adds them to the page's keys."""
+    request.shown_by_template = {*getattr(request, "shown_by_template", ()), *keys}
 
 
 def shown_by_article_page(article, furniture, linked) -> set[str]:
@@ -255,9 +267,15 @@ def links_changed(article, kind: str, subject_ids) -> None:
     forget([*keys, FEATURED] if kind == "category" else keys)
 
 
+def _subject_keys(kind: str, pk) -> list[str]:
+    keys = [subject_key(kind, pk), FEEDS]
+    return [*keys, CATEGORY_MENU] if kind == "category" else keys
+
+
 def subject_changed(kind: str, pk) -> None:
-    """A category, tag or author was renamed or edited."""
-    forget([subject_key(kind, pk), FEEDS])
+    """A category, tag or author was added, renamed or edited (a category also in every
+    page's header, whatever changed: the save does not say which columns did)."""
+    forget(_subject_keys(kind, pk))
 
 
 def subject_to_be_deleted(kind: str, pk) -> None:
@@ -268,7 +286,7 @@ def subject_to_be_deleted(kind: str, pk) -> None:
     (links_changed) as they go.
     """
     _rank_related_again(None, {"category": set(), "tag": set(), kind: {pk}})
-    forget([subject_key(kind, pk), FEEDS])
+    forget(_subject_keys(kind, pk))
 
 
 def article_to_be_deleted(article) -> set[str]:

@@ -278,6 +278,9 @@ class ShownCover:
     height: int
     small: str
     largest: str
+    # The smallest rendition's own size: a card's thumbnail is that file.
+    small_width: int = 0
+    small_height: int = 0
 
 
 def shown_cover(article) -> ShownCover | None:
@@ -302,4 +305,6 @@ def shown_cover(article) -> ShownCover | None:
         height=middle[1],
         small=storage.url(files[0][2]),
         largest=storage.url(files[-1][2]),
+        small_width=files[0][0],
+        small_height=files[0][1],
     )

@@ -70,8 +70,15 @@ class Author(models.Model):
 class Category(models.Model):
     name = models.CharField("名前", max_length=100, unique=True, validators=[reject_control_characters])
     slug = models.SlugField("スラッグ", max_length=100, unique=True, allow_unicode=True)
-    description = models.TextField("説明", blank=True, validators=[reject_control_characters_in_text])
-    position = models.PositiveSmallIntegerField("表示順", default=0, help_text="小さいほど先に表示されます。")
+    description = models.TextField(
+        "説明",
+        blank=True,
+        validators=[reject_control_characters_in_text],
+        help_text="カテゴリーのページで見出しの下に表示されます。どんな記事が集まるかを読者向けに一、二文で。",
+    )
+    position = models.PositiveSmallIntegerField(
+        "表示順", default=0, help_text="小さいほど先に表示されます（サイト上部のカテゴリー一覧も同じ順）。"
+    )
     # Its newest live article, for the home page's featured list: a copy kept by
     # refresh_live_copies() (see CategoryListing), checked to be live when read.
     newest_article = models.ForeignKey(

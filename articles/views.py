@@ -133,9 +133,37 @@ class HomeView(ArticleListView):
 
 
 def featured_by_category():
-    """(category, its newest live article) for every category that has one, in one query."""
-    if not freshness.copies_in_use(freshness.NEWEST):
-        return newest_by_category()
+    """(category, its newest live article not featured above it) for every category that has
+    one, in the categories' order: an article in two categories is featured once.
+
+    One query, and one more for each category whose newest article an earlier
+    category already features (then its next newest is shown, if it has one).
+    """
+    newest = newest_by_category() if not freshness.copies_in_use(freshness.NEWEST) else newest_from_copy()
+    featured, shown = [], set()
+    for category, article in newest:
+        if article.pk in shown and (article := newest_not_in(category, shown)) is None:
+            continue
+        shown.add(article.pk)
+        featured.append((category, article))
+    return featured
+
+
+def newest_not_in(category, shown):
+    """``category``'s newest live article that is not one of ``shown`` (ids), or None."""
+    return (
+        Article.objects.published()
+        .filter(categories=category)
+        .exclude(pk__in=shown)
+        .order_by("-published_at", "-id")
+        .only("title", "slug")
+        .first()
+    )
+
+
+def newest_from_copy():
+    """(category, its newest live article) for every category that has one, from
+    ``Category.newest_article``, in one query."""
     categories = (
         Category.objects.select_related("newest_article")
         # The copy only points: the article itself must be live.
@@ -146,7 +174,7 @@ def featured_by_category():
 
 
 def newest_by_category():
-    """featured_by_category() worked out from the articles themselves, not from
+    """newest_from_copy() worked out from the articles themselves, not from
     ``Category.newest_article`` (articles.freshness.copies_in_use)."""
     newest = (
         Article.objects.published()

@@ -52,7 +52,7 @@ def test_the_ranking_is_stored_and_reused_without_ranking_again(client, current,
     stored = Article.objects.get(pk=current.pk)
     assert stored.related_at is not None and len(stored.related_ids) == 2
     cache.clear()
-    with django_assert_num_queries(2):  # the article with its furniture, its stored links
+    with django_assert_num_queries(3):  # the article with its furniture, its stored links, the header
         response = client.get(current.get_absolute_url())
     assert [link.title for link in response.context["related_articles"]] == ["二つ共通", "一つ共通"]
     # An article nearby that comes to share its tags is ranked in at once (articles.freshness),
@@ -179,7 +179,7 @@ def test_a_publish_beside_an_article_costs_its_page_no_ranking_again(
     assert links_on_page(client, current) == ("前の記事", None)  # ranked and stored
     following = published("次の記事", days_ago=1)
     cache.clear()
-    # The article with its furniture; previous, next and the stored ranking in one query.
-    with django_assert_num_queries(2):
+    # The article with its furniture; previous, next and the stored ranking in one query; the header.
+    with django_assert_num_queries(3):
         response = client.get(current.get_absolute_url())
     assert response.context["next_article"].pk == following.pk

@@ -296,8 +296,8 @@ def test_common_query_asks_the_database_twice(client, author, small_pages):
     statistics_say_common("ai", "チッ", "ップ")
     with CaptureQueriesContext(connection) as queries:
         assert found(client, "AI チップ")
-    # The time limit, the probe and the page; no count through the bigram index.
-    assert len(queries) == 3
+    # The time limit, the probe and the page, the header's categories; no count through the bigram index.
+    assert len(queries) == 4
 
 
 def test_common_guess_with_a_page_but_no_more_than_the_cap_says_the_exact_count(client, author, small_pages):
@@ -321,11 +321,11 @@ def test_the_probe_reads_no_further_than_it_is_told(author):
 def test_up_to_the_cap_the_search_runs_once_and_no_results_need_no_page_query(client, corpus):
     with CaptureQueriesContext(connection) as queries:
         assert found(client, "AI チップ") == {"AIチップの需要"}
-    # The time limit, the search, the page.
-    assert [" @@ " in query["sql"] for query in queries.captured_queries] == [False, True, False]
+    # The time limit, the search, the page, the header's categories.
+    assert [" @@ " in query["sql"] for query in queries.captured_queries] == [False, True, False, False]
     with CaptureQueriesContext(connection) as queries:
         assert found(client, "量子もつれ") == set()
-    assert len(queries) == 2
+    assert len(queries) == 3
 
 
 @pytest.mark.django_db(transaction=True)  # the view's transaction is the outermost, as in production
