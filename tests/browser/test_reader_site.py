@@ -1,11 +1,14 @@
 """The reader's pages in a real browser, on a phone and on a desktop."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.factories import READY_BODY, make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = {"mobile": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 
 BODY = (
@@ -54,7 +57,8 @@ def test_reader_pages_render_without_console_errors(page, live_server, site, dev
         "search": "/search/?q=%E5%8D%8A%E5%B0%8E%E4%BD%93",  # 半導体
         "tag": "/tag/ai/",
     }
-    for url in pages.values():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, url in pages.items():
         response = page.goto(f"{live_server.url}{url}")
         assert response.status == 200, url
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
