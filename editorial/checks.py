@@ -68,7 +68,9 @@ def _shingles(text: str, size: int = 3) -> set[str]:
 # Each pass to an article is checked with every paragraph (and sentence) before it: all but a
 # few come back.
 _normalised_block = lru_cache(maxsize=8192)(_normalise)
-_block_shingles = lru_cache(maxsize=4096)(lambda normalised: frozenset(_shingles(normalised)))
+# A paragraph's set takes about 15 KB: 512 cover two long articles' paragraphs (a worker is
+# sent the passes of a few at a time) for about 8 MB a worker.
+_block_shingles = lru_cache(maxsize=512)(lambda normalised: frozenset(_shingles(normalised)))
 
 
 def _similarity(a: set[str], b: set[str]) -> float:
