@@ -18,7 +18,8 @@ from articles.models import Article, ArticleAuthor, Author, Category
 from editorial import pending, revisions, workflow
 from editorial.checks import review_findings
 from editorial.continuation import passes
-from editorial.continuation.panel import tree
+from editorial.continuation.panel import nodes_of
+from editorial.continuation.segments import assemble
 from editorial.continuation.truncation import is_truncated
 from editorial.exceptions import NotPermitted, WorkflowError
 from editorial.models import Segment
@@ -100,9 +101,10 @@ def _article_for(token: ApiToken, article_id: int, *, lock=False) -> Article:
 
 
 def _answer(article: Article, report=None) -> dict:
-    article.refresh_from_db()
+    """What the API says of ``article`` as read (callers read it after any change);
+    after a pass, its segments as ``report`` assembled them, not read and stitched again."""
     working = pending.working_copy(article)
-    nodes, _, _ = tree(article)
+    nodes = nodes_of(report.assembly if report else assemble(article))
     return {
         "id": article.pk,
         "title": article.title,
@@ -288,6 +290,7 @@ def submit(request, article_id: int):
             tokens.audit(token, article, "レビューに提出")
     except WorkflowError as error:
         raise _workflow_error(error) from error
+    article.refresh_from_db()
     return _answer(article)
 
 

@@ -7,6 +7,8 @@ place (a paragraph number, counted from 1) so the editor can find it.
 import re
 import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -19,6 +21,8 @@ BLOCKING = "blocking"
 WARNING = "warning"
 
 NEAR_DUPLICATE_SIMILARITY = 0.8
+# The same as the fraction it is written as (4/5), for exact comparisons of sizes.
+_NEAR = Fraction(str(NEAR_DUPLICATE_SIMILARITY))
 MIN_PARAGRAPH_FOR_DUPLICATES = 40
 MIN_SENTENCE_FOR_DUPLICATES = 25
 
@@ -61,6 +65,14 @@ def _shingles(text: str, size: int = 3) -> set[str]:
     return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
 
 
+# Each pass to an article is checked with every paragraph (and sentence) before it: all but a
+# few come back.
+_normalised_block = lru_cache(maxsize=8192)(_normalise)
+# A paragraph's set takes about 15 KB: 512 cover two long articles' paragraphs (a worker is
+# sent the passes of a few at a time) for about 8 MB a worker.
+_block_shingles = lru_cache(maxsize=512)(lambda normalised: frozenset(_shingles(normalised)))
+
+
 def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -86,10 +98,13 @@ def _similarity_of_bits(a: int, b: int) -> float:
 def _duplicates(blocks: list[str]) -> list[Finding]:
     findings = []
     seen: dict[str, int] = {}
-    normalised_blocks = [_normalise(block) for block in blocks]
+    normalised_blocks = [_normalised_block(block) for block in blocks]
     long_blocks = [text for text in normalised_blocks if len(text) >= MIN_PARAGRAPH_FOR_DUPLICATES]
-    bits = dict(zip(long_blocks, _as_bits([_shingles(text) for text in long_blocks]), strict=True))
+    shingle_sets = [_block_shingles(text) for text in long_blocks]
+    bits = dict(zip(long_blocks, _as_bits(shingle_sets), strict=True))
+    sizes = {text: len(shingles) for text, shingles in zip(long_blocks, shingle_sets, strict=True)}
     candidates = []
+    above, below = _NEAR.numerator, _NEAR.denominator
     for number, normalised in enumerate(normalised_blocks, start=1):
         if len(normalised) < MIN_PARAGRAPH_FOR_DUPLICATES:
             continue
@@ -104,8 +119,12 @@ def _duplicates(blocks: list[str]) -> list[Finding]:
             )
             continue
         seen[normalised] = number
-        shingles = bits[normalised]
-        for earlier_number, earlier in candidates:
+        shingles, size = bits[normalised], sizes[normalised]
+        for earlier_number, earlier, earlier_size in candidates:
+            # Two sets' similarity is at most the smaller size over the larger: below the
+            # threshold there, they cannot be near duplicates and are not compared.
+            if size * below < earlier_size * above or earlier_size * below < size * above:
+                continue
             if _similarity_of_bits(shingles, earlier) >= NEAR_DUPLICATE_SIMILARITY:
                 findings.append(
                     Finding(
@@ -116,11 +135,11 @@ def _duplicates(blocks: list[str]) -> list[Finding]:
                     )
                 )
                 break
-        candidates.append((number, shingles))
+        candidates.append((number, shingles, size))
     sentence_seen: dict[str, int] = {}
     for number, block in enumerate(blocks, start=1):
         for sentence in _SENTENCE_END.split(block):
-            normalised = _normalise(sentence)
+            normalised = _normalised_block(sentence)
             if len(normalised) < MIN_SENTENCE_FOR_DUPLICATES:
                 continue
             repeated = normalised in sentence_seen and sentence_seen[normalised] != number
@@ -173,9 +192,10 @@ def _policy(article, body: str) -> list[Finding]:
             continue
         if not any(_normalise(phrase) in folded for phrase in rule["any_of"]):
             findings.append(Finding("required_passage", BLOCKING, f"必要な記載がありません: {rule['label']}"))
+    normalised_blocks = [_normalised_block(block) for block in paragraphs(body)]
     for phrase in settings.EDITORIAL_FORBIDDEN_PHRASES:
-        for number, block in enumerate(paragraphs(body), start=1):
-            if _normalise(phrase) in _normalise(block):
+        for number, normalised in enumerate(normalised_blocks, start=1):
+            if _normalise(phrase) in normalised:
                 findings.append(
                     Finding("forbidden_phrase", BLOCKING, f"使えない表現があります:「{phrase}」", number)
                 )

@@ -20,15 +20,16 @@ from .roles import may_edit_content
 
 
 def metadata_of(article) -> dict:
+    # One query for the categories' ids and names, one for the authors: every save of content reads them.
+    categories = list(article.categories.order_by("pk").values_list("pk", "name"))
+    links = list(ArticleAuthor.authors_in_order().filter(article=article))
     return {
         "slug": article.slug,
         "tags": sorted(article.tags.names()),
-        "categories": list(article.categories.order_by("pk").values_list("pk", flat=True)),
-        "category_names": list(article.categories.order_by("pk").values_list("name", flat=True)),
-        "authors": [link.author_id for link in ArticleAuthor.authors_in_order().filter(article=article)],
-        "author_names": [
-            link.author.name for link in ArticleAuthor.authors_in_order().filter(article=article)
-        ],
+        "categories": [pk for pk, _ in categories],
+        "category_names": [name for _, name in categories],
+        "authors": [link.author_id for link in links],
+        "author_names": [link.author.name for link in links],
     }
 
 

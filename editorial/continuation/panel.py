@@ -30,20 +30,36 @@ class Node:
 
 
 def tree(article):
-    """Segments in depth-first order with their depth, path membership and join."""
-    segments = segments_of(article)
-    assembly = assemble(article, segments)
-    on_path = {segment.pk for segment in assembly.path}
-    children = {}
-    for segment in segments:
-        children.setdefault(segment.parent_id, []).append(segment)
-    by_id = {segment.pk: segment for segment in segments}
+    """Segments in depth-first order with their depth, path membership and join,
+    the alternatives beside each other, and the assembly."""
+    assembly = assemble(article, segments_of(article))
+    segments = assembly.segments
     generated = {
         attempt.segment_id: attempt
         for attempt in GenerationAttempt.objects.filter(segment__in=segments).select_related(
             "prompt", "edited_by"
         )
     }
+    nodes = nodes_of(assembly, generated)
+    by_id = {segment.pk: segment for segment in segments}
+    # Every alternative beside the one written before it.
+    alternatives = [
+        (by_id[parent_id], (earlier, later), diff_text(earlier.text, later.text))
+        for parent_id, siblings in _children(segments).items()
+        if parent_id is not None
+        for earlier, later in zip(siblings, siblings[1:], strict=False)
+    ]
+    return nodes, alternatives, assembly
+
+
+def nodes_of(assembly, generated=None) -> list[Node]:
+    """The assembly's segments in depth-first order with their depth, path membership
+    and join; ``generated`` maps a segment's id to the GenerationAttempt that wrote it."""
+    segments = assembly.segments
+    generated = generated or {}
+    on_path = {segment.pk for segment in assembly.path}
+    children = _children(segments)
+    by_id = {segment.pk: segment for segment in segments}
     nodes = []
 
     def visit(segment, depth):
@@ -64,14 +80,14 @@ def tree(article):
 
     for root in children.get(None, []):
         visit(root, 0)
-    # Every alternative beside the one written before it.
-    alternatives = [
-        (by_id[parent_id], (earlier, later), diff_text(earlier.text, later.text))
-        for parent_id, siblings in children.items()
-        if parent_id is not None
-        for earlier, later in zip(siblings, siblings[1:], strict=False)
-    ]
-    return nodes, alternatives, assembly
+    return nodes
+
+
+def _children(segments) -> dict:
+    children = {}
+    for segment in segments:
+        children.setdefault(segment.parent_id, []).append(segment)
+    return children
 
 
 def highlighted_join(parent_text: str, child_text: str, overlap: Overlap | None, context=120):

@@ -32,6 +32,7 @@ class Assembly:
     body: str
     path: list[Segment]
     joins: list[Join]
+    segments: list[Segment] = field(default_factory=list)  # every segment, the path's and the others
 
 
 @dataclass
@@ -41,6 +42,10 @@ class AssemblyReport:
     kept_hand_edits: Revision | None = None
     hand_edit_diff: dict = field(default_factory=dict)
     pending_version: PendingVersion | None = None  # where a published article's new body went
+
+
+def _written_order(segment: Segment):
+    return (segment.created_at, segment.pk)
 
 
 def segments_of(article) -> list[Segment]:
@@ -62,8 +67,8 @@ def path_to(leaf: Segment, segments: list[Segment]) -> list[Segment]:
     return path[::-1]
 
 
-def chosen_leaf(article, segments: list[Segment]) -> Segment | None:
-    state = SegmentPath.objects.filter(article=article).first()
+def chosen_leaf(article, segments: list[Segment], state: SegmentPath | None = None) -> Segment | None:
+    state = state or SegmentPath.objects.filter(article=article).first()
     ids = {segment.pk for segment in segments}
     if state and state.leaf_id in ids:
         leaf = next(segment for segment in segments if segment.pk == state.leaf_id)
@@ -72,14 +77,16 @@ def chosen_leaf(article, segments: list[Segment]) -> Segment | None:
     return latest_leaf(segments)
 
 
-def assemble(article, segments: list[Segment] | None = None) -> Assembly:
+def assemble(article, segments: list[Segment] | None = None, *, state: SegmentPath | None = None) -> Assembly:
+    """The body ``segments`` give along the chosen path; ``state`` is the article's
+    SegmentPath for a caller that holds it (read if not given)."""
     segments = segments_of(article) if segments is None else segments
-    leaf = chosen_leaf(article, segments)
+    leaf = chosen_leaf(article, segments, state)
     if leaf is None:
         return Assembly(body=article.body, path=[], joins=[])
     path = path_to(leaf, segments)
     body, joins = stitch_all([segment.text for segment in path])
-    return Assembly(body=body.strip() + "\n", path=path, joins=joins)
+    return Assembly(body=body.strip() + "\n", path=path, joins=joins, segments=segments)
 
 
 def detect_parent(text: str, segments: list[Segment]) -> tuple[Segment | None, int]:
@@ -133,25 +140,28 @@ def _check(article, by):
         raise NotPermitted("この記事の本文を変更する権限がありません。")
 
 
-def _root_from_existing_body(article, *, by):
-    """An article typed before any segment existed: its body (a published
-    article's pending body, if it has one) becomes the first segment."""
+def _root_from_existing_body(article, state: SegmentPath, *, by) -> Segment | None:
+    """An article typed before any segment existed (the caller found none): its body
+    (a published article's pending body, if it has one) becomes the first segment."""
     body = pending.working_copy(article).body
-    if not Segment.objects.filter(article=article).exists() and body.strip():
+    if body.strip():
         segment = Segment.objects.create(
             article=article, text=body, source=Segment.Source.ADMIN, created_by=by
         )
-        SegmentPath.objects.update_or_create(article=article, defaults={"assembled_body": body})
+        state.assembled_body = body
         return segment
     return None
 
 
-def _write_body(article, assembly: Assembly, *, by, note, live_waits=True) -> AssemblyReport:
+def _write_body(
+    article, assembly: Assembly, state: SegmentPath, *, by, note, live_waits=True
+) -> AssemblyReport:
+    """Store ``assembly`` as the article's body (or its pending version) and ``state``
+    (the caller's SegmentPath, with the leaf it chose) with the body it assembled."""
     # Each pass may fit the limit while the passes joined do not; refusing here
     # undoes the caller's transaction, the new segment included.
     if reason := body_too_long(assembly.body, what="組み立てた本文"):
         raise WorkflowError(reason)
-    state, _ = SegmentPath.objects.get_or_create(article=article)
     live = live_waits and article.status == Article.Status.PUBLISHED
     current = pending.working_copy(article) if live else article
     report = AssemblyReport(assembly=assembly, changed=assembly.body != current.body)
@@ -164,14 +174,16 @@ def _write_body(article, assembly: Assembly, *, by, note, live_waits=True) -> As
         report.kept_hand_edits = kept
         report.hand_edit_diff = revisions.diff_fields({"body": current.body}, {"body": assembly.body})
     state.assembled_body = assembly.body
-    state.save(update_fields=["assembled_body"])
+    state.save(update_fields=["leaf", "assembled_body"])
     if report.changed and live:
         report.pending_version = pending.propose(
             article, by=by, change=lambda values: values.update(body=assembly.body)
         )
     elif report.changed:
         article.body = assembly.body
-        article.save()
+        # Only the body changes here (the row was read under its lock): a full save would
+        # also rebuild the article's listings, which follow its stage and date, not its body.
+        article.save(update_fields=["body", "updated_at"])
         revisions.commit_content_change(article, by=by, note=note)
     return report
 
@@ -188,8 +200,12 @@ def add_segment(
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         _check(locked, by)
-        _root_from_existing_body(locked, by=by)
+        # The segments and the path are read once and kept in step here: the article's
+        # lock keeps every other writer of them out until the body is written.
+        state, _ = SegmentPath.objects.get_or_create(article=locked)
         segments = segments_of(locked)
+        if not segments and (root := _root_from_existing_body(locked, state, by=by)):
+            segments = [root]
         if parent is None:
             parent, _ = detect_parent(text, segments)
         elif parent.article_id != locked.pk:
@@ -197,9 +213,11 @@ def add_segment(
         segment = Segment.objects.create(
             article=locked, parent=parent, text=text, source=source, created_by=by
         )
+        segments = sorted([*segments, segment], key=_written_order)
         # The newest segment is the newest leaf: the default path now ends there.
-        SegmentPath.objects.update_or_create(article=locked, defaults={"leaf": None})
-        report = _write_body(locked, assemble(locked), by=by, note=f"部分 #{segment.pk} を追加")
+        state.leaf = None
+        assembly = assemble(locked, segments, state=state)
+        report = _write_body(locked, assembly, state, by=by, note=f"部分 #{segment.pk} を追加")
     article.refresh_from_db()
     return segment, report
 
@@ -211,8 +229,10 @@ def choose_path(article, *, leaf: Segment, by) -> AssemblyReport:
         _check(locked, by)
         if leaf.article_id != locked.pk or Segment.objects.filter(parent=leaf).exists():
             raise WorkflowError("選べるのは、この記事の末端の部分だけです。")
-        SegmentPath.objects.update_or_create(article=locked, defaults={"leaf": leaf})
-        report = _write_body(locked, assemble(locked), by=by, note=f"部分 #{leaf.pk} までの経路を選択")
+        state, _ = SegmentPath.objects.get_or_create(article=locked)
+        state.leaf = leaf
+        assembly = assemble(locked, state=state)
+        report = _write_body(locked, assembly, state, by=by, note=f"部分 #{leaf.pk} までの経路を選択")
     article.refresh_from_db()
     return report
 
@@ -262,7 +282,8 @@ def replace_segments(article, texts: list[str], *, by, source=Segment.Source.IMP
         locked = Article.objects.select_for_update().get(pk=article.pk)
         _check(locked, by)
         Segment.objects.filter(article=locked).delete()
-        SegmentPath.objects.update_or_create(article=locked, defaults={"leaf": None})
+        state, _ = SegmentPath.objects.get_or_create(article=locked)
+        state.leaf = None
         segments = []
         for text, parent_index in zip(texts, plan_tree(texts), strict=True):
             parent = segments[parent_index] if parent_index is not None else None
@@ -270,7 +291,12 @@ def replace_segments(article, texts: list[str], *, by, source=Segment.Source.IMP
                 Segment.objects.create(article=locked, parent=parent, text=text, source=source, created_by=by)
             )
         report = _write_body(
-            locked, assemble(locked, segments), by=by, note="インポートで本文を組み立て", live_waits=False
+            locked,
+            assemble(locked, segments, state=state),
+            state,
+            by=by,
+            note="インポートで本文を組み立て",
+            live_waits=False,
         )
     article.refresh_from_db()
     return report

@@ -204,3 +204,36 @@ def test_near_duplicates_among_400_paragraphs_are_found_in_well_under_a_second()
     started = time.perf_counter()
     checks._duplicates(blocks)
     assert time.perf_counter() - started < 0.3
+
+
+def test_a_paragraph_exactly_as_similar_as_the_threshold_is_a_near_duplicate():
+    # 52 different characters give 50 shingles; their first 42 give 40 of them: 40/50 = 0.8,
+    # which pairs are compared only if their sizes allow (exactly: 40/50 is not below 4/5).
+    earlier = "".join(chr(0x4E00 + offset) for offset in range(52))
+    later = earlier[:42]
+    found = [(f.code, f.paragraph) for f in checks._duplicates([earlier, later])]
+    assert found == [("near_duplicate_paragraph", 2)]
+    assert found == [
+        ("near_duplicate_paragraph", n) for n, _ in _near_duplicates_pair_by_pair([earlier, later])
+    ]
+
+
+def test_the_checks_of_a_long_article_find_what_comparing_every_pair_finds():
+    # Generated Japanese whose phrases recur as a long article's do, with near repeats added.
+    from bench.api_passes import article_passes
+    from editorial.continuation.segments import assemble_texts
+
+    rng = random.Random(7)
+    first, passes = article_passes(1)
+    blocks = checks.paragraphs(assemble_texts([first, *passes]))
+    for _ in range(20):
+        block = list(rng.choice(blocks))
+        for _ in range(rng.randint(0, 6)):
+            block[rng.randrange(len(block))] = rng.choice("のはが、。増減")
+        blocks.insert(rng.randrange(len(blocks)), "".join(block))
+    found = [
+        (finding.paragraph, int(finding.message[1 : finding.message.index("段落")]))
+        for finding in checks._duplicates(blocks)
+        if finding.code == "near_duplicate_paragraph"
+    ]
+    assert found and found == _near_duplicates_pair_by_pair(blocks)
