@@ -118,7 +118,8 @@ def excerpt_for(post: Post, converted: ConvertedPost) -> str:
 
 class _Names:
     """Authors, categories and tags by name: read and, where missing, created in
-    bulk once for the whole import (a new name shows on no page yet, so no signals).
+    bulk once for the whole import (a new author or tag shows on no page yet, so no
+    signals; a new category shows at once in every page's header, which is forgotten).
     Those that end up naming nothing, because their posts failed, go at the end."""
 
     def __init__(self, posts: list[Post]):
@@ -137,6 +138,8 @@ class _Names:
             known.update((item.name, item) for item in created)
             self.known[model] = known
             self.created[model] = [item.pk for item in created]
+        if self.created[Category]:
+            freshness.forget([freshness.CATEGORY_MENU])
 
     def remove_unused(self):
         """Delete the names this import created that no article uses."""
