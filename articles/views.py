@@ -411,7 +411,9 @@ class SearchView(ArticleListView):
         try:
             # The scope of the time limit and of walk_the_date_index(); the page's results
             # are read inside it (get_context_data), before the template is rendered.
-            with transaction.atomic(savepoint=False):
+            # With a savepoint when nested, so a 404 raised inside (a bad ?page=) leaves an
+            # outer transaction usable for rendering the 404 page (no outer one in production).
+            with transaction.atomic():
                 search.limit_time(settings.SEARCH_TIME_LIMIT_MS)
                 found = search.find(
                     super().get_queryset(), self.query, cap=SEARCH_COUNT_CAP, page_end=self.page_end()
