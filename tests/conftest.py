@@ -51,6 +51,50 @@ def clear_cache():
     ContentType.objects.clear_cache()
 
 
+# How long a test's teardown waits for the live server's last requests to finish.
+QUIET_WAIT_SECONDS = 10
+
+
+@pytest.fixture(autouse=True)
+def live_server_quiet_before_flush(request):
+    """After a test with a live server, close the test's browser windows and wait until no
+    request of theirs is still in the database, before pytest-django empties it.
+
+    Emptying is a TRUNCATE of every table: a request still running (an editor page's
+    heartbeat or autosave, sent just as the test ended) holds a lock on one table and wants
+    another, PostgreSQL breaks the deadlock by failing the TRUNCATE, and the next test then
+    finds the last one's rows. Set up after the live server, so torn down before it.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    _wait_for_other_sessions_to_finish(QUIET_WAIT_SECONDS)
+
+
+def _wait_for_other_sessions_to_finish(seconds):
+    import time
+
+    from django.db import connection
+
+    busy = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state IN"
+        " ('active', 'idle in transaction', 'idle in transaction (aborted)')"
+    )
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(busy)
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+
+
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
     """Production settings serve hashed static files: collect them once per run."""
