@@ -100,7 +100,7 @@ class Segment(models.Model):
     class Meta:
         verbose_name = "本文の部分"
         verbose_name_plural = "本文の部分"
-        ordering = ["created_at", "id"]
+        ordering = ["id"]  # the order written (editorial.continuation.segments)
 
     def __str__(self):
         return f"#{self.pk} {self.text.strip()[:20]}"

@@ -44,18 +44,22 @@ class AssemblyReport:
     pending_version: PendingVersion | None = None  # where a published article's new body went
 
 
+# The order passes were written in is the order the database numbered them: segments of one
+# article are added one at a time, under a lock on the article. Not created_at, which is the
+# clock of whichever server or worker added the pass: a second of skew between two of them
+# would reorder passes sent in quick succession (and with them the latest leaf and ties).
 def _written_order(segment: Segment):
-    return (segment.created_at, segment.pk)
+    return segment.pk
 
 
 def segments_of(article) -> list[Segment]:
-    return list(Segment.objects.filter(article=article).order_by("created_at", "id"))
+    return list(Segment.objects.filter(article=article).order_by("id"))
 
 
 def latest_leaf(segments: list[Segment]) -> Segment | None:
     parents = {segment.parent_id for segment in segments}
     leaves = [segment for segment in segments if segment.pk not in parents]
-    return max(leaves, key=lambda segment: (segment.created_at, segment.pk), default=None)
+    return max(leaves, key=_written_order, default=None)
 
 
 def path_to(leaf: Segment, segments: list[Segment]) -> list[Segment]:
@@ -96,7 +100,7 @@ def detect_parent(text: str, segments: list[Segment]) -> tuple[Segment | None, i
     continues the current body (the latest leaf), with a score of 0.
     """
     best, best_score = None, 0
-    for segment in sorted(segments, key=lambda s: (s.created_at, s.pk), reverse=True):
+    for segment in sorted(segments, key=_written_order, reverse=True):
         score = overlap_score(segment.text, text)
         if score > best_score:
             best, best_score = segment, score

@@ -8,8 +8,10 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from api import tokens
@@ -82,13 +84,17 @@ def write_passes(path, *passes):
     return path
 
 
-def fill_the_minute(token_pk, *, leaving):
-    """Let ``leaving`` writes through in this minute: the counter the API keeps in Redis, set
-    far enough from the minute's end that it does not roll over while the test runs."""
-    if time.time() % 60 > 40:
-        time.sleep(61 - time.time() % 60)
-    window = int(time.time() // 60)
-    cache.set(f"api:writes:{token_pk}:{window}", tokens.WRITES_PER_MINUTE - leaving, timeout=120)
+@contextmanager
+def a_minute_filled(token_pk, *, leaving, seconds_left):
+    """The server's clock ``seconds_left`` before a minute ends, with only ``leaving`` writes
+    let through in that minute (the counter the API keeps in Redis). time-machine moves the
+    clock of every thread, the live server's too; the script, another process, keeps real time
+    and sleeps real seconds, which the moved clock counts as it ticks on."""
+    minute_end = (int(time.time() // 60) + 2) * 60
+    with time_machine.travel(minute_end - seconds_left, tick=True):
+        window = int(time.time() // 60)
+        cache.set(f"api:writes:{token_pk}:{window}", tokens.WRITES_PER_MINUTE - leaving, timeout=120)
+        yield
 
 
 @needs_sample
@@ -110,7 +116,7 @@ def test_the_sample_is_stitched_as_the_importer_assembles_it(live_server, secret
 @needs_sample
 def test_the_samples_third_pass_is_an_alternative_to_its_second(live_server, secret, sample, sample_category):
     assert run(live_server, secret, sample).returncode == 0
-    first, second, third, fourth, fifth = Segment.objects.order_by("created_at", "id")
+    first, second, third, fourth, fifth = Segment.objects.order_by("id")
     assert [s.parent for s in (first, second, third, fourth, fifth)] == [None, first, first, third, fourth]
     # The body follows the alternative, as the importer's tree does.
     nodes, _, _ = tree(Article.objects.get())
@@ -145,21 +151,21 @@ def test_a_pass_answered_but_not_recorded_is_not_added_twice(live_server, secret
 @needs_sample
 def test_a_run_killed_midway_completes_when_run_again(live_server, secret, sample, sample_category):
     # Three writes (the creation and two passes), then the limit makes the script wait: killed there.
-    fill_the_minute(ApiToken.objects.get().pk, leaving=3)
-    process = subprocess.Popen(
-        command(live_server, sample),
-        env=script_env(secret),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for line in process.stderr:
-            if "429" in line:
-                break
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait(timeout=30)
+    with a_minute_filled(ApiToken.objects.get().pk, leaving=3, seconds_left=50):
+        process = subprocess.Popen(
+            command(live_server, sample),
+            env=script_env(secret),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            for line in process.stderr:
+                if "429" in line:
+                    break
+            process.send_signal(signal.SIGKILL)
+        finally:
+            process.wait(timeout=30)
     assert Segment.objects.count() == 3
     cache.clear()  # a new minute for the token
     again = run(live_server, secret, sample)
@@ -170,10 +176,11 @@ def test_a_run_killed_midway_completes_when_run_again(live_server, secret, sampl
 
 @needs_sample
 def test_a_429_is_waited_out_as_retry_after_says(live_server, secret, sample, sample_category):
-    fill_the_minute(ApiToken.objects.get().pk, leaving=2)
-    started = time.monotonic()
-    result = run(live_server, secret, sample)
-    elapsed = time.monotonic() - started
+    # Ten seconds left in the minute: the script's two writes go through, the third waits.
+    with a_minute_filled(ApiToken.objects.get().pk, leaving=2, seconds_left=10):
+        started = time.monotonic()
+        result = run(live_server, secret, sample)
+        elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     # Sending again before the minute ends would be refused again, until the retries ran out.
     waits = [

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from articles.models import Article
 from editorial.continuation import segments
@@ -78,6 +82,25 @@ def test_ties_go_to_the_most_recent_segment(article, editor):
     add(article, "同じ終わり方をする最初の部分です。共通の結び", editor, parent=None)
     second, _ = add(article, "別の段落。共通の結び", editor, parent=Segment.objects.get())
     child, _ = add(article, "共通の結びの言葉で締めくくります。", editor)
+    assert child.parent == second
+
+
+def test_passes_keep_the_order_written_when_the_next_server_s_clock_is_behind(article, editor):
+    # Two app servers or workers a minute apart: the newer pass is still the newest.
+    root, _ = add(article, ROOT, editor)
+    add(article, BRANCH_A, editor)
+    with time_machine.travel(timezone.now() - timedelta(minutes=1), tick=False):
+        branch_b, _ = add(article, BRANCH_B, editor)
+    assert "自前の発電設備" in article.body and "送電網の増強" not in article.body
+
+    # And a tie goes to the later-written pass, not to the one with the later clock.
+    other = make_article(
+        title="同点の続き", body="", excerpt="同点。", categories=list(article.categories.all())
+    )
+    first, _ = add(other, "同じ終わり方をする最初の部分です。共通の結び", editor)
+    with time_machine.travel(timezone.now() - timedelta(minutes=1), tick=False):
+        second, _ = add(other, "別の段落。共通の結び", editor, parent=first)
+    child, _ = add(other, "共通の結びの言葉で締めくくります。", editor)
     assert child.parent == second
 
 

@@ -44,7 +44,7 @@ def imported():
 
 
 def test_sample_becomes_one_article_with_five_segments_in_a_tree(imported):
-    segments = list(Segment.objects.filter(article=imported).order_by("created_at", "id"))
+    segments = list(Segment.objects.filter(article=imported).order_by("id"))
     assert len(segments) == 5
     first, second, alternative, third, fourth = segments
     assert first.parent is None
