@@ -316,11 +316,13 @@ class Article(models.Model):
         The body is rendered again only if the rendering read with the row was not made
         from this very body by this renderer (see from_db).
         """
-        plain_text = plain_text_from_html(self.rendered_body)
+        # Search matches the text readers read (body_text), so whatever finds an article can be
+        # marked in its snippet: no heading "#", no words run together across cells or blocks.
+        body_text = reader_text(self.rendered_body)
         return {
-            "reading_time": reading_time_minutes(plain_text),
-            "search_text": search.normalise(f"{self.title}\n{self.excerpt}\n{plain_text}"),
-            "body_text": reader_text(self.rendered_body),
+            "reading_time": reading_time_minutes(plain_text_from_html(self.rendered_body)),
+            "search_text": search.normalise(f"{self.title}\n{self.excerpt}\n{body_text}"),
+            "body_text": body_text,
             "rendered_html": self.rendered.html,
             "rendered_toc": self.rendered.toc,
             "rendered_from": body_digest(self.body),

@@ -103,6 +103,23 @@ def test_snippets_show_the_body_as_written_with_the_match_marked(client, author)
     assert "<mark>生成ＡＩ</mark>の計算資源 Google は" in response.content.decode()
 
 
+def test_whatever_finds_an_article_in_its_body_is_marked_in_its_snippet(client, author):
+    # The index holds the text readers read: two table cells are two words, a heading has no "#".
+    article = make_article(
+        title="題",
+        body="## 決算の見出し\n\n| 企業 | 売上 |\n| --- | --- |\n| A社 | 100億円 |\n\n本文は短い。",
+        authors=[author],
+        published=True,
+    )
+    assert "#" not in article.search_text and "企業 売上" in article.search_text
+    assert found(client, "企業売上") == set() and found(client, "見出し#") == set()
+    words = article.body_text.split()
+    for query in [*words, *(word[:2] for word in words if len(word) > 2)]:
+        page = client.get(reverse("articles:search"), {"q": query}).content.decode()
+        snippet = re.search(r'<p class="snippet">(.*?)</p>', page, re.S)
+        assert snippet and "<mark>" in snippet.group(1), query
+
+
 def test_a_snippet_follows_an_edit_of_the_body(client, author, editor, django_capture_on_commit_callbacks):
     article = make_article(title="記事", body="旧い本文の GPU。", authors=[author], published=True)
     assert (
