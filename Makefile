@@ -51,7 +51,7 @@ check-services: $(VENV)/.installed
 test: $(VENV)/.installed check-services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} SECRET_KEY=test-only-not-secret \
-		SECURE_SSL_REDIRECT=0 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+		SECURE_SSL_REDIRECT=0 $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.conf import settings
 
+from tests import requests_in_flight
 from tests.celery_worker import ROOT, celery_env
 from tests.factories import READY_BODY, make_article, make_author, make_category
 
@@ -32,6 +33,7 @@ def pytest_configure(config):
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{index}"}}
     # Real password hashing costs a third of a second per test user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MIDDLEWARE = ["tests.requests_in_flight.CountRequestsInFlight", *settings.MIDDLEWARE]
     # Production serves hashed static files from collectstatic's manifest;
     # tests do not run collectstatic, so they resolve static files directly.
     settings.STORAGES = {
@@ -57,42 +59,27 @@ QUIET_WAIT_SECONDS = 10
 
 @pytest.fixture(autouse=True)
 def live_server_quiet_before_flush(request):
-    """After a test with a live server, close the test's browser windows and wait until no
-    request of theirs is still in the database, before pytest-django empties it.
+    """After a test with a live server, close the test's browser windows and wait until the
+    server has answered their last requests, before pytest-django empties the database.
 
     Emptying is a TRUNCATE of every table: a request still running (an editor page's
     heartbeat or autosave, sent just as the test ended) holds a lock on one table and wants
     another, PostgreSQL breaks the deadlock by failing the TRUNCATE, and the next test then
-    finds the last one's rows. Set up after the live server, so torn down before it.
+    finds the last one's rows. Set up after the database fixture that truncates (autouse
+    fixtures of conftest files can come before pytest-django's helper that requests it), so
+    torn down before it.
     """
     if "live_server" not in request.fixturenames:
         yield
         return
+    request.getfixturevalue("transactional_db")
     request.getfixturevalue("live_server")
     yield
     if "browser" in request.fixturenames:
         for context in list(request.getfixturevalue("browser").contexts):
             context.close()
-    _wait_for_other_sessions_to_finish(QUIET_WAIT_SECONDS)
-
-
-def _wait_for_other_sessions_to_finish(seconds):
-    import time
-
-    from django.db import connection
-
-    busy = (
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-        " AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state IN"
-        " ('active', 'idle in transaction', 'idle in transaction (aborted)')"
-    )
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(busy)
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.05)
+    if not requests_in_flight.wait_until_none(QUIET_WAIT_SECONDS):
+        print(f"teardown: the live server was still serving a request after {QUIET_WAIT_SECONDS} s")
 
 
 @pytest.fixture(scope="session")
