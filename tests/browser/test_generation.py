@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 
 from tests.browser.test_desk import log_in
@@ -63,6 +64,12 @@ def generated(generator, fake_model, author, chief):
     from tests.editorial.continuation.cutoff_corpus.sample import sample_passes
 
     passes = sample_passes()
+    # A busy site's passes have seven-digit numbers, which the record must still fit on a desktop.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('editorial_segment', 'id'),"
+            " GREATEST(1000000, (SELECT MAX(id) FROM editorial_segment)))"
+        )
     fake_model.then(fake.EMPTY)
     fake_model.responder = sample_reader(passes)
     article = article_awaiting(passes[0], author=author, by=chief)
