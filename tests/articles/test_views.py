@@ -260,7 +260,8 @@ def test_every_reader_page_runs_the_same_queries_for_10_or_200_articles(count, a
     )
     # A minute apart, so the article page has neighbours in time (and related articles to rank).
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-        status="published", published_at=Now() - F("id") * Value(timedelta(minutes=1))
+        status="published",
+        published_at=Now() - (F("id") - articles[0].pk + 1) * Value(timedelta(minutes=1)),
     )
     refresh_live_copies([a.pk for a in articles])  # as the scheduler's batch publish does
     for article in articles[:5]:
