@@ -78,6 +78,36 @@ def test_a_category_added_renamed_or_deleted_is_in_every_cached_header_at_once(
     assert header_menu(html_of(client, article_page)) == [("/category/investment/", "投資分析")]
 
 
+def menu_reads(queries) -> int:
+    """How many of ``queries`` read the whole category list, as the header's menu does."""
+    return sum(
+        1
+        for query in queries
+        if re.search(r'FROM "articles_category" ORDER BY "articles_category"."position"', query["sql"])
+    )
+
+
+def test_a_page_rendered_afresh_takes_the_kept_menu_until_a_category_changes(
+    client, published_article, category, after_commit
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    html_of(client, reverse("articles:home"))  # keeps the menu
+    article_page = published_article.get_absolute_url()
+    with CaptureQueriesContext(connection) as queries:
+        assert header_menu(html_of(client, article_page)) == [("/category/investment/", "投資分析")]
+    assert menu_reads(queries) == 0, "a page never rendered before read the menu from the database"
+    category.name = "投資と市場"
+    with after_commit():
+        category.save()
+    with CaptureQueriesContext(connection) as queries:
+        html = html_of(client, reverse("articles:search") + "?q=半導体")
+    assert menu_reads(queries) == 1, "the kept menu outlived a category's change"
+    assert header_menu(html) == [("/category/investment/", "投資と市場")]
+    assert header_menu(html_of(client, article_page)) == [("/category/investment/", "投資と市場")]
+
+
 def test_the_footer_links_the_site_feeds_and_the_sitemap(client, published_article):
     html = html_of(client, reverse("articles:home"))
     footer = html[html.index('<footer class="site-footer"') :]
