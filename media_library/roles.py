@@ -6,7 +6,7 @@ is installed by editorial's first migrations, which run before this app's
 models (and so its permissions) exist on a fresh database.
 """
 
-from editorial.roles import EDITORS, WRITERS
+from editorial.roles import EDITORS, WRITERS, grant
 
 WRITER_PERMISSIONS = ["media_library.add_image", "media_library.change_image", "media_library.view_image"]
 EDITOR_PERMISSIONS = WRITER_PERMISSIONS + ["media_library.delete_image"]
@@ -17,9 +17,4 @@ def grant_library_permissions(group_model, permission_model):
 
     Takes the model classes so the data migration can pass its historical ones."""
     for name, codes in ((WRITERS, WRITER_PERMISSIONS), (EDITORS, EDITOR_PERMISSIONS)):
-        group, _ = group_model.objects.get_or_create(name=name)
-        for code in codes:
-            app_label, codename = code.split(".")
-            group.permissions.add(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+        grant(group_model, permission_model, name, codes)

@@ -3,7 +3,7 @@ and read its record. Granted by editorial's migration 0016, after these
 models exist (editorial.roles is installed before they do on a fresh database).
 """
 
-from ..roles import EDITORS
+from ..roles import EDITORS, grant
 
 EDITOR_PERMISSIONS = [
     "editorial.add_prompttemplate",
@@ -17,9 +17,4 @@ def grant_generation_permissions(group_model, permission_model):
     """Give the Editor group (made if missing) its generator permissions.
 
     Takes the model classes so the data migration can pass its historical ones."""
-    group, _ = group_model.objects.get_or_create(name=EDITORS)
-    for code in EDITOR_PERMISSIONS:
-        app_label, codename = code.split(".")
-        group.permissions.add(
-            permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    grant(group_model, permission_model, EDITORS, EDITOR_PERMISSIONS)
