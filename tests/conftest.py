@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.conf import settings
 
-from tests import requests_in_flight
+from tests import flush, requests_in_flight
 from tests.celery_worker import ROOT, celery_env
 from tests.factories import READY_BODY, make_article, make_author, make_category
 
@@ -34,6 +34,8 @@ def pytest_configure(config):
     # Real password hashing costs a third of a second per test user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MIDDLEWARE = ["tests.requests_in_flight.CountRequestsInFlight", *settings.MIDDLEWARE]
+    # After a test that commits for real, only the tables it wrote to are emptied (tests/flush.py).
+    flush.install()
     # Production serves hashed static files from collectstatic's manifest;
     # tests do not run collectstatic, so they resolve static files directly.
     settings.STORAGES = {
