@@ -44,6 +44,27 @@ def pytest_configure(config):
     }
 
 
+# Tests that each take from half a minute to a minute and a half (servers started, killed and
+# restarted; the property tests' sequences), run first: collected in path order they came last,
+# and the suite ended with one worker running them alone for minutes.
+SLOWEST_FIRST = (
+    "tests/faults/",
+    "tests/integration/",
+    "tests/articles/test_freshness_property.py",
+    "tests/allforces/frontend_cache/test_freshness_property_through_varnish.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's, which groups tests by their database
+def pytest_collection_modifyitems(config, items):
+    """Put the slowest tests first, in their own order, so that while one worker runs them the
+    other takes the short tests (``--dist worksteal``), and neither waits at the end."""
+    slowest = [item for item in items if item.nodeid.startswith(SLOWEST_FIRST)]
+    if slowest:
+        chosen = set(map(id, slowest))
+        items[:] = slowest + [item for item in items if id(item) not in chosen]
+
+
 # Where every table's numbering starts in the tests (see django_db_setup below).
 FIRST_ID = 1_000_000
 
